@@ -1,0 +1,67 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class KomojuApi implements ICredentialType {
+	name = 'komojuApi';
+
+	displayName = 'KOMOJU API';
+
+	icon: Icon = { light: 'file:../icons/komoju.svg', dark: 'file:../icons/komoju.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-komoju/n8n-nodes-komoju?tab=readme-ov-file#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Secret Key',
+			name: 'secretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'Your KOMOJU secret key, from the dashboard under Settings → API Keys. Use the test secret key to try things out; it never moves real money.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://komoju.com',
+			description:
+				'Where KOMOJU is reached. Keep the default unless you go through a proxy or use a local KOMOJU sandbox.',
+		},
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'string',
+			default: '2025-01-28',
+			placeholder: '2025-01-28',
+			description:
+				'Sent as the X-KOMOJU-API-VERSION header so responses keep the same shape. Leave empty to use the version set on the key in the KOMOJU dashboard.',
+		},
+	];
+
+	// Basic auth with the secret key as username and an empty password, as KOMOJU documents.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.secretKey}}',
+				password: '',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/api/v1/payments',
+			method: 'GET',
+			qs: { per_page: 1 },
+		},
+	};
+}

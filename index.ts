@@ -1,0 +1,2 @@
+export { KomojuApi } from './credentials/KomojuApi.credentials';
+export { Komoju } from './nodes/Komoju/Komoju.node';

@@ -1,0 +1,42 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import * as secureToken from './actions/secureToken/SecureToken.resource';
+
+export class Komoju implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'KOMOJU',
+		name: 'komoju',
+		icon: { light: 'file:komoju.svg', dark: 'file:komoju.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Take payments with KOMOJU: 3D Secure 2.0 secure tokens',
+		defaults: { name: 'KOMOJU' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'komojuApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Secure Token', value: 'secureToken' }],
+				default: 'secureToken',
+			},
+			...secureToken.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,107 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { requireIdempotencyKey, requireWholeNumber } from '../helpers/validation';
+import { defaultIdempotencyKey } from '../helpers/idempotency';
+import type { ExecutionScope } from '../helpers/interfaces';
+import type { RequestSettings } from '../transport';
+
+/** The currencies KOMOJU accepts. JPY, KRW and VND have no minor unit. */
+export const KOMOJU_CURRENCIES = [
+	'AUD', 'BRL', 'CAD', 'CHF', 'CNY', 'EUR', 'GBP', 'HKD', 'IDR', 'JPY',
+	'KRW', 'MYR', 'NZD', 'PHP', 'PLN', 'SGD', 'THB', 'TWD', 'USD', 'VND',
+];
+
+export const amountField: INodeProperties = {
+	displayName: 'Amount',
+	name: 'amount',
+	type: 'number',
+	required: true,
+	default: 0,
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	description:
+		'In the currency’s smallest unit, with no decimals: 1000 JPY is ¥1000, 1000 USD is $10.00',
+};
+
+export const currencyField: INodeProperties = {
+	displayName: 'Currency',
+	name: 'currency',
+	type: 'options',
+	required: true,
+	default: 'JPY',
+	options: KOMOJU_CURRENCIES.map((code) => ({ name: code, value: code })),
+	description: 'Three-letter currency code',
+};
+
+const maxRetriesOption: INodeProperties = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	default: 3,
+	typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+	description:
+		'How often to repeat a request after a rate limit (429), a KOMOJU server error (5xx), an in-flight conflict (409) or a dropped connection, waiting longer each time and as long as KOMOJU’s Retry-After asks. Creates are repeated with the same idempotency key, so they never create twice.',
+};
+
+const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Ms)',
+	name: 'timeout',
+	type: 'number',
+	default: 30000,
+	typeOptions: { minValue: 1000, numberPrecision: 0 },
+	description: 'How long to wait for KOMOJU’s answer to one request before giving up on it, in milliseconds',
+};
+
+const idempotencyKeyOption: INodeProperties = {
+	displayName: 'Idempotency Key',
+	name: 'idempotencyKey',
+	type: 'string',
+	default: '',
+	description:
+		'Sent as X-KOMOJU-IDEMPOTENCY: KOMOJU answers a repeated key with the first result instead of creating again (for 24 hours). Leave empty to use a key derived from the execution, the node and the item, which stays the same when n8n retries the node. Set it (e.g. to an order ID) to make a create safe across separate executions. At most 100 ASCII characters.',
+};
+
+/** The "Options" collection every operation has; creates also get the idempotency key. */
+export function requestOptionsCollection(
+	extra: INodeProperties[] = [],
+	{ idempotency = false } = {},
+): INodeProperties {
+	const options = [...extra, maxRetriesOption, timeoutOption];
+	if (idempotency) options.push(idempotencyKeyOption);
+	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}
+
+export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}
+
+export function requestSettings(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): RequestSettings {
+	const node = context.getNode();
+	return {
+		itemIndex,
+		maxRetries: requireWholeNumber(node, itemIndex, options.maxRetries ?? 3, 'Max Retries', 0, 10),
+		timeoutMs: requireWholeNumber(node, itemIndex, options.timeout ?? 30000, 'Timeout (Ms)', 1000, 600000),
+	};
+}
+
+export function idempotencyKeyFor(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+	scope: ExecutionScope,
+): string {
+	const given = String(options.idempotencyKey ?? '').trim();
+	if (given) return requireIdempotencyKey(context.getNode(), itemIndex, given);
+	return defaultIdempotencyKey(scope, itemIndex);
+}

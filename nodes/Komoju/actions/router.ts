@@ -1,0 +1,88 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import type { ExecutionScope } from '../helpers/interfaces';
+import type { KomojuResource, Operation, OperationRegistry } from './node.type';
+import * as secureToken from './secureToken/SecureToken.resource';
+
+const registry: OperationRegistry = {
+	secureToken: { create: secureToken.create, get: secureToken.get },
+};
+
+function findOperation(context: IExecuteFunctions): Operation {
+	const resource = context.getNodeParameter('resource', 0) as KomojuResource;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const operations = registry[resource] as Record<string, Operation> | undefined;
+	const found = operations?.[operation];
+	if (!found) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" is not supported for the resource "${resource}"`,
+		);
+	}
+	return found;
+}
+
+function executionScope(context: IExecuteFunctions): ExecutionScope {
+	return {
+		instanceId: context.getInstanceId(),
+		workflowId: context.getWorkflow().id ?? '',
+		executionId: context.getExecutionId() ?? '',
+		nodeId: context.getNode().id,
+		runIndex: Number(context.getWorkflowDataProxy(0).$runIndex ?? 0),
+	};
+}
+
+/** The error item of "Continue On Fail": n8n sends it to the error output when there is one. */
+function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutionData {
+	const details: IDataObject = {};
+	const context = (error.context ?? {}) as IDataObject;
+	const sources: Array<[string, unknown]> = [
+		['description', error.description],
+		['httpCode', error.httpCode],
+		['code', context.komojuCode],
+		['param', context.param],
+	];
+	for (const [key, value] of sources) {
+		if (value !== undefined && value !== null && value !== '') details[key] = value;
+	}
+	return {
+		json: { error: error.message, details },
+		error: error as unknown as INodeExecutionData['error'],
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** Owns the item loop: one call per input item, pairing, and Continue On Fail. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = findOperation(this);
+	const scope = executionScope(this);
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const result = await operation.execute.call(this, itemIndex, scope);
+			const objects = Array.isArray(result) ? result : [result];
+			for (const json of objects) output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				output.push(errorItem(error, itemIndex));
+				continue;
+			}
+			if (error instanceof NodeApiError) {
+				error.context.itemIndex ??= itemIndex;
+				throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+			}
+			if (error instanceof NodeOperationError) error.context.itemIndex ??= itemIndex;
+			throw new NodeOperationError(this.getNode(), error, { itemIndex });
+		}
+	}
+	return [output];
+}

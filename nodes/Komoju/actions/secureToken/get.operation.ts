@@ -1,0 +1,110 @@
+import {
+	sleep,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
+import type { KomojuSecureToken } from '../../helpers/interfaces';
+import { normaliseSecureToken } from '../../helpers/mappers';
+import { requireId, requireWholeNumber } from '../../helpers/validation';
+import { apiPath, komojuApiRequest, type RequestSettings } from '../../transport';
+
+/** The status of a token whose customer has not finished authenticating yet. */
+const PENDING_STATUS = 'NEEDS_VERIFY';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Secure Token',
+		name: 'secureTokenId',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'id', value: '' },
+		description:
+			'The secure token to get: its ID as returned by Create, which KOMOJU also adds to the return URL as secure_token_id',
+		modes: [
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. {{ $json.query.secure_token_id }}',
+			},
+		],
+	},
+	requestOptionsCollection([
+		{
+			displayName: 'Wait for Final Status',
+			name: 'waitForFinalStatus',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to poll KOMOJU until verification_status is no longer NEEDS_VERIFY. When Wait Timeout runs out, the node returns the last status instead of failing.',
+		},
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeout',
+			type: 'number',
+			default: 120,
+			typeOptions: { minValue: 1, maxValue: 3600, numberPrecision: 0 },
+			description: 'With Wait for Final Status: the longest time to keep polling one token',
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			default: 5,
+			typeOptions: { minValue: 1, maxValue: 300, numberPrecision: 0 },
+			description: 'With Wait for Final Status: the pause between two checks',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['secureToken'], operation: ['get'] } },
+	properties,
+);
+
+async function fetchToken(
+	this: IExecuteFunctions,
+	id: string,
+	settings: RequestSettings,
+): Promise<KomojuSecureToken> {
+	const body = await komojuApiRequest.call(
+		this,
+		{ method: 'GET', path: apiPath('secure_tokens', id) },
+		settings,
+	);
+	return normaliseSecureToken(body);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const node = this.getNode();
+	const id = requireId(
+		node,
+		itemIndex,
+		this.getNodeParameter('secureTokenId', itemIndex, '', { extractValue: true }),
+		'Secure Token ID',
+	);
+	const options = readOptions(this, itemIndex);
+	const settings = requestSettings(this, options, itemIndex);
+
+	const waitForFinalStatus = Boolean(options.waitForFinalStatus);
+	const timeoutMs =
+		requireWholeNumber(node, itemIndex, options.waitTimeout ?? 120, 'Wait Timeout (Seconds)', 1, 3600) * 1000;
+	const intervalMs =
+		requireWholeNumber(node, itemIndex, options.pollInterval ?? 5, 'Poll Interval (Seconds)', 1, 300) * 1000;
+
+	let token = await fetchToken.call(this, id, settings);
+	if (!waitForFinalStatus) return token;
+
+	const deadline = Date.now() + timeoutMs;
+	while (token.verification_status === PENDING_STATUS) {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) break;
+		await sleep(Math.min(intervalMs, remaining));
+		token = await fetchToken.call(this, id, settings);
+	}
+	return token;
+}

@@ -1,0 +1,221 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+
+import { redactCardNumbers } from './redact';
+
+/**
+ * Input checks that run before anything is sent. Each throws a NodeOperationError that names
+ * the field and carries the item index, so n8n marks the item that needs fixing.
+ */
+
+function inputError(node: INode, itemIndex: number, message: string, description?: string) {
+	return new NodeOperationError(node, message, { itemIndex, description });
+}
+
+/** Parses a value that must be a whole number, accepting digit strings that expressions produce. */
+function toInteger(value: unknown): number | undefined {
+	if (typeof value === 'number' && Number.isInteger(value)) return value;
+	if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value.trim());
+	return undefined;
+}
+
+export function requireAmount(node: INode, itemIndex: number, value: unknown): number {
+	const amount = toInteger(value);
+	if (amount === undefined || amount < 0 || !Number.isSafeInteger(amount)) {
+		throw inputError(
+			node,
+			itemIndex,
+			`Amount must be a whole number of 0 or more, got ${describeValue(value)}`,
+			'KOMOJU takes amounts in the currency’s smallest unit, with no decimals: 1000 JPY is ¥1000, 1000 USD is $10.00.',
+		);
+	}
+	return amount;
+}
+
+export function requireWholeNumber(
+	node: INode,
+	itemIndex: number,
+	value: unknown,
+	fieldName: string,
+	min: number,
+	max: number,
+): number {
+	const number = toInteger(value);
+	if (number === undefined || number < min || number > max) {
+		throw inputError(
+			node,
+			itemIndex,
+			`${fieldName} must be a whole number from ${min} to ${max}, got ${describeValue(value)}`,
+		);
+	}
+	return number;
+}
+
+export function requireCurrency(node: INode, itemIndex: number, value: unknown): string {
+	const currency = typeof value === 'string' ? value.trim().toUpperCase() : '';
+	if (!/^[A-Z]{3}$/.test(currency)) {
+		throw inputError(
+			node,
+			itemIndex,
+			`Currency must be a 3-letter ISO 4217 code such as JPY or USD, got ${describeValue(value)}`,
+		);
+	}
+	return currency;
+}
+
+export function requireHttpUrl(
+	node: INode,
+	itemIndex: number,
+	value: unknown,
+	fieldName: string,
+): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+		throw inputError(
+			node,
+			itemIndex,
+			`${fieldName} must be an absolute http(s) URL, got ${describeValue(value)}`,
+			'For example https://shop.example.com/3ds/return, or the resume URL of an n8n Wait node ({{ $execution.resumeUrl }}).',
+		);
+	}
+	return text;
+}
+
+export function requireText(node: INode, itemIndex: number, value: unknown, fieldName: string): string {
+	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (text === '') {
+		throw inputError(node, itemIndex, `${fieldName} is required`);
+	}
+	return text;
+}
+
+/** An id that goes into a URL path: any non-empty text, encoded by the transport. */
+export function requireId(node: INode, itemIndex: number, value: unknown, fieldName: string): string {
+	const id = requireText(node, itemIndex, value, fieldName);
+	if (id.length > 255) {
+		throw inputError(node, itemIndex, `${fieldName} is too long to be a KOMOJU id (${id.length} characters)`);
+	}
+	return id;
+}
+
+export function passesLuhn(digits: string): boolean {
+	let sum = 0;
+	for (let i = 0; i < digits.length; i++) {
+		let digit = Number(digits[digits.length - 1 - i]);
+		if (i % 2 === 1) {
+			digit *= 2;
+			if (digit > 9) digit -= 9;
+		}
+		sum += digit;
+	}
+	return sum % 10 === 0;
+}
+
+/** Returns the card number as digits only. Error messages never repeat the number. */
+export function requireCardNumber(node: INode, itemIndex: number, value: unknown): string {
+	const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+	const digits = raw.replace(/[\s-]/g, '');
+	if (digits === '') {
+		throw inputError(node, itemIndex, 'Card Number is required');
+	}
+	if (!/^\d{12,19}$/.test(digits)) {
+		throw inputError(
+			node,
+			itemIndex,
+			'Card Number must be 12 to 19 digits (spaces and dashes are allowed)',
+		);
+	}
+	if (!passesLuhn(digits)) {
+		throw inputError(
+			node,
+			itemIndex,
+			`Card Number ending in ${digits.slice(-4)} is not a valid card number (checksum failed)`,
+			'Check the number for a typo.',
+		);
+	}
+	return digits;
+}
+
+export function requireExpiryMonth(node: INode, itemIndex: number, value: unknown): number {
+	const month = toInteger(value);
+	if (month === undefined || month < 1 || month > 12) {
+		throw inputError(node, itemIndex, `Expiry Month must be a number from 1 to 12, got ${describeValue(value)}`);
+	}
+	return month;
+}
+
+/** Accepts 2- or 4-digit years and returns the 4-digit year; refuses years already over. */
+export function requireExpiryYear(
+	node: INode,
+	itemIndex: number,
+	value: unknown,
+	now: Date = new Date(),
+): number {
+	const raw = toInteger(value);
+	const text = String(value ?? '').trim();
+	if (raw === undefined || raw < 0 || !(text.length === 2 || text.length === 4)) {
+		throw inputError(
+			node,
+			itemIndex,
+			`Expiry Year must have 2 or 4 digits, such as 30 or 2030, got ${describeValue(value)}`,
+		);
+	}
+	const year = raw < 100 ? 2000 + raw : raw;
+	if (year < now.getUTCFullYear()) {
+		throw inputError(node, itemIndex, `Expiry Year ${year} is in the past: the card has expired`);
+	}
+	return year;
+}
+
+/** Refuses a card whose expiry month is over, once month and year are both known. */
+export function requireUnexpired(
+	node: INode,
+	itemIndex: number,
+	month: number,
+	year: number,
+	now: Date = new Date(),
+): void {
+	const thisYear = now.getUTCFullYear();
+	if (year === thisYear && month < now.getUTCMonth() + 1) {
+		throw inputError(
+			node,
+			itemIndex,
+			`The card expired at the end of ${String(month).padStart(2, '0')}/${year}`,
+		);
+	}
+}
+
+export function requireVerificationValue(node: INode, itemIndex: number, value: unknown): string | undefined {
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (text === '') return undefined;
+	if (!/^\d{3,4}$/.test(text)) {
+		throw inputError(node, itemIndex, 'CVC must be 3 or 4 digits');
+	}
+	return text;
+}
+
+export function requireIdempotencyKey(node: INode, itemIndex: number, value: string): string {
+	// KOMOJU: non-empty, at most 100 ASCII characters.
+	if (value.length > 100 || !/^[\x20-\x7e]+$/.test(value)) {
+		throw inputError(
+			node,
+			itemIndex,
+			'Idempotency Key must be 1 to 100 printable ASCII characters',
+			'Leave it empty to let the node derive one from the execution, node and item.',
+		);
+	}
+	return value;
+}
+
+/** Describes a rejected value for an error message, shortened so huge inputs stay readable. */
+export function describeValue(value: unknown): string {
+	if (value === undefined || value === null || value === '') return 'nothing';
+	const raw = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+	const text = redactCardNumbers(raw);
+	return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

@@ -1,0 +1,141 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+import type { KomojuErrorBody } from '../helpers/interfaces';
+import { redactCardNumbers } from '../helpers/redact';
+
+export interface KomojuErrorDetails {
+	code?: string;
+	message?: string;
+	param?: string;
+}
+
+/** Reads KOMOJU's error body, which is `{"error": {...}}`, sometimes `{"error": "text"}`. */
+export function parseKomojuError(body: unknown): KomojuErrorDetails {
+	if (!body || typeof body !== 'object') return {};
+	const error = (body as KomojuErrorBody).error;
+	if (typeof error === 'string') return { message: error };
+	if (!error || typeof error !== 'object') return {};
+	return {
+		code: typeof error.code === 'string' ? error.code : undefined,
+		message: typeof error.message === 'string' ? error.message : undefined,
+		param: typeof error.param === 'string' && error.param !== '' ? error.param : undefined,
+	};
+}
+
+/** What a person should check, by HTTP status. */
+export function hintForStatus(status: number, details: KomojuErrorDetails): string | undefined {
+	switch (status) {
+		case 400:
+			return 'KOMOJU could not read the request. Check the API Version in the credential and the values sent.';
+		case 401:
+			return 'Check the Secret Key in the KOMOJU credential: it must be a secret key (not the publishable key), and test keys only work with test data, live keys with live data.';
+		case 402:
+			return 'KOMOJU accepted the request but could not complete it, for example because the card was declined.';
+		case 403:
+			return 'This key may not make this call. Publishable keys can only do a few things; use the secret key.';
+		case 404:
+			return 'KOMOJU has no object with this id for this key. Check the id, and that it was created in the same mode (test or live) as the key.';
+		case 409:
+			return 'KOMOJU is still processing an earlier request with the same idempotency key. Run the item again in a moment: it will get that request’s result.';
+		case 422:
+			return details.param
+				? `Check the value of "${details.param}".`
+				: 'Check the values sent: one is missing or not accepted.';
+		case 429:
+			return 'KOMOJU is limiting the request rate. Lower the number of items per run or add a pause before this node.';
+		default:
+			return status >= 500
+				? 'KOMOJU had a problem and the node’s retries did not get through. Try again later.'
+				: undefined;
+	}
+}
+
+function describe(parts: Array<string | undefined>): string {
+	return parts.filter((part): part is string => Boolean(part)).join(' · ');
+}
+
+/** A KOMOJU HTTP error as n8n shows it: KOMOJU's message, then code, parameter and a hint. */
+export function komojuApiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	itemIndex: number,
+): NodeApiError {
+	const details = parseKomojuError(body);
+	const komojuMessage = details.message ? redactCardNumbers(details.message) : undefined;
+	const message = komojuMessage
+		? `KOMOJU: ${komojuMessage}`
+		: `KOMOJU answered HTTP ${status}${typeof body === 'string' && body.trim() ? ' with a body that is not KOMOJU’s JSON' : ''}`;
+	const description = describe([
+		details.code && `KOMOJU error code: ${details.code}`,
+		details.param && `parameter: ${details.param}`,
+		hintForStatus(status, details),
+	]);
+	const error = new NodeApiError(
+		node,
+		{ httpCode: String(status), komojuCode: details.code ?? null, param: details.param ?? null } as JsonObject,
+		{ message, description, httpCode: String(status), itemIndex },
+	);
+	// Kept on the error so Continue On Fail items can show them as fields.
+	if (details.code) error.context.komojuCode = details.code;
+	if (details.param) error.context.param = details.param;
+	return error;
+}
+
+/** Plain words for a network error code; n8n would otherwise swap the whole message for its own text. */
+function connectionProblem(networkCode: string | undefined): string {
+	switch (networkCode) {
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return 'the connection closed before KOMOJU answered';
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+		case 'ERR_SOCKET_CONNECTION_TIMEOUT':
+			return 'no answer within the timeout';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name in the Base URL could not be resolved';
+		default:
+			return 'the request failed before KOMOJU answered';
+	}
+}
+
+/** The connection failed on every attempt; the request's body (card data) is not attached. */
+export function komojuConnectionError(
+	node: INode,
+	networkCode: string | undefined,
+	reason: string,
+	attempts: number,
+	itemIndex: number,
+): NodeApiError {
+	const tries = attempts === 1 ? 'once' : `${attempts} times`;
+	const detail = networkCode ? `network error: ${networkCode}` : reason && `reason: ${reason}`;
+	return new NodeApiError(node, { networkCode: networkCode ?? null } as JsonObject, {
+		message: `Could not reach KOMOJU: ${connectionProblem(networkCode)}`,
+		description: describe([
+			detail && redactCardNumbers(detail),
+			`tried ${tries}`,
+			'Check the Base URL in the credential and this machine’s network. A create that was interrupted is safe to run again: it reuses its idempotency key.',
+		]),
+		itemIndex,
+	});
+}
+
+/** KOMOJU said 2xx but the body is not the JSON object the node expects. */
+export function unexpectedResponseError(
+	node: INode,
+	status: number,
+	what: string,
+	itemIndex: number,
+): NodeApiError {
+	return new NodeApiError(node, { httpCode: String(status) } as JsonObject, {
+		message: `KOMOJU returned an unexpected response: ${what}`,
+		description:
+			'Check that the Base URL in the credential points at KOMOJU (https://komoju.com) and not at another server or a login page.',
+		httpCode: String(status),
+		itemIndex,
+	});
+}
