@@ -1,0 +1,108 @@
+// @ts-check
+'use strict';
+
+/**
+ * The request record kept for tests (`GET /__sandbox/requests`, `handle.requests`).
+ * Card data never enters it: `payment_details.number` becomes `****` + last four,
+ * `verification_value` is dropped, and any other Luhn-valid 12–19 digit run in the
+ * body, query or path is masked the same way. Booleans say what was sent.
+ */
+
+const { maskPans } = require('./errors');
+
+const MAX_RECORDS = 5000;
+
+/**
+ * @typedef {{
+ *   seq: number,
+ *   time: string,
+ *   kind: 'api' | '3ds' | 'other',
+ *   method: string,
+ *   path: string,
+ *   query: Record<string, string | string[]>,
+ *   headers: Record<string, string | string[] | undefined>,
+ *   body: unknown,
+ *   bodyError: string | null,
+ *   cardNumberSent: boolean,
+ *   verificationValueSent: boolean,
+ *   apiKey: string | null,
+ *   keyKind: 'secret' | 'publishable' | null,
+ *   apiVersion: string | null,
+ *   idempotencyKey: string | null,
+ *   idempotency: 'stored' | 'replayed' | 'conflict' | 'mismatch' | null,
+ *   fault: { id: number, kind: string, action: unknown } | null,
+ *   status: number | null,
+ *   processedStatus: number | null,
+ *   outcome: 'pending' | 'answered' | 'dropped' | 'lost',
+ *   durationMs: number | null,
+ * }} RecordedRequest
+ */
+
+/**
+ * Deep copy with every string passed through maskPans.
+ * @param {unknown} value
+ * @returns {unknown}
+ */
+function maskDeep(value) {
+	if (typeof value === 'string') return maskPans(value);
+	if (Array.isArray(value)) return value.map(maskDeep);
+	if (value && typeof value === 'object') {
+		/** @type {Record<string, unknown>} */
+		const out = {};
+		for (const [k, v] of Object.entries(value)) out[maskPans(k)] = maskDeep(v);
+		return out;
+	}
+	return value;
+}
+
+/**
+ * Masks a parsed request body for the record.
+ * @param {unknown} body
+ * @returns {{ body: unknown, cardNumberSent: boolean, verificationValueSent: boolean }}
+ */
+function maskBody(body) {
+	let cardNumberSent = false;
+	let verificationValueSent = false;
+	const copy = /** @type {unknown} */ (maskDeep(body));
+	if (copy && typeof copy === 'object' && !Array.isArray(copy)) {
+		const pd = /** @type {Record<string, unknown>} */ (copy).payment_details;
+		if (pd && typeof pd === 'object' && !Array.isArray(pd)) {
+			const card = /** @type {Record<string, unknown>} */ (pd);
+			const original = /** @type {Record<string, any>} */ (body).payment_details;
+			if (card.number !== undefined && card.number !== null && card.number !== '') {
+				cardNumberSent = true;
+				const digits = String(original.number);
+				card.number = `****${digits.slice(-4)}`;
+			}
+			if ('verification_value' in card) {
+				verificationValueSent = card.verification_value !== undefined && card.verification_value !== null && card.verification_value !== '';
+				delete card.verification_value;
+			}
+		}
+	}
+	return { body: copy, cardNumberSent, verificationValueSent };
+}
+
+class RequestLog {
+	constructor() {
+		/** @type {RecordedRequest[]} */
+		this.items = [];
+		this.seq = 0;
+	}
+
+	/** @param {Omit<RecordedRequest, 'seq'>} rec @returns {RecordedRequest} */
+	add(rec) {
+		this.seq += 1;
+		const full = { seq: this.seq, ...rec };
+		this.items.push(full);
+		if (this.items.length > MAX_RECORDS) this.items.splice(0, this.items.length - MAX_RECORDS);
+		return full;
+	}
+
+	/** Empties the log in place, so references to `items` stay valid. */
+	clear() {
+		this.items.length = 0;
+	}
+}
+
+module.exports = { RequestLog, maskBody, maskDeep, MAX_RECORDS };

@@ -1,0 +1,116 @@
+// @ts-check
+'use strict';
+
+/** In-memory data of one sandbox: merchants, resources and the stores around them. */
+
+const crypto = require('node:crypto');
+const { IdempotencyStore } = require('./idempotency');
+const { Faults } = require('./faults');
+const { RequestLog } = require('./record');
+
+/**
+ * @typedef {import('./cards').Card} Card
+ * @typedef {'NEEDS_VERIFY' | 'OK' | 'SKIPPED' | 'ERRORED'} VerificationStatus
+ * @typedef {{
+ *   id: string, merchant: string, amount: number, currency: string, returnUrl: string,
+ *   card: Card, customerId: string | null, status: VerificationStatus,
+ *   authResult: Record<string, string | null> | null, authenticationUrl: string,
+ *   createdAt: number, verifiedAt: number | null, failedAttempts: number
+ * }} SecureToken
+ * @typedef {{
+ *   id: string, merchant: string, email: string | null, currency: string | null,
+ *   metadata: Record<string, string>, locale: string | null, card: Card,
+ *   scenario: string | null, createdAt: number
+ * }} Customer
+ * @typedef {{ key: string, kind: 'secret' | 'publishable', merchant: string }} ApiKey
+ * @typedef {{ latencyMs: number, rateLimitPerSecond: number }} SandboxConfig
+ * @typedef {{
+ *   keys: Map<string, ApiKey>,
+ *   defaultApiVersion: string,
+ *   baseUrl: string,
+ *   initialConfig: SandboxConfig,
+ *   config: SandboxConfig,
+ *   clockOffset: number,
+ *   baseClock: () => number,
+ *   clock: () => number,
+ *   secureTokens: Map<string, SecureToken>,
+ *   customers: Map<string, Customer>,
+ *   idempotency: IdempotencyStore,
+ *   faults: Faults,
+ *   log: RequestLog,
+ *   rateWindow: number[],
+ *   timers: Set<NodeJS.Timeout>,
+ * }} State
+ */
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 25 lower-case alphanumeric characters, KOMOJU's documented id form. */
+function newId() {
+	let id = '';
+	while (id.length < 25) {
+		for (const byte of crypto.randomBytes(32)) {
+			if (byte < 252 && id.length < 25) id += ID_ALPHABET[byte % 36];
+		}
+	}
+	return id;
+}
+
+/** ISO 8601 without milliseconds, like KOMOJU's examples. @param {number} ms */
+function iso(ms) {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * @param {{ secretKeys: string[], publishableKeys: string[], defaultApiVersion: string,
+ *   config: SandboxConfig, now?: () => number }} opts
+ * @returns {State}
+ */
+function createState(opts) {
+	/** @type {Map<string, ApiKey>} */
+	const keys = new Map();
+	/** @param {string} key @param {'secret' | 'publishable'} kind @param {number} i */
+	const addKey = (key, kind, i) => {
+		if (typeof key !== 'string' || key === '' || key.includes(':')) throw new Error(`Invalid ${kind} key`);
+		if (keys.has(key)) throw new Error(`API key given twice: ${key}`);
+		keys.set(key, { key, kind, merchant: `merchant_${i + 1}` });
+	};
+	opts.secretKeys.forEach((k, i) => addKey(k, 'secret', i));
+	opts.publishableKeys.forEach((k, i) => addKey(k, 'publishable', i));
+
+	const baseClock = opts.now || Date.now;
+	/** @type {State} */
+	const state = {
+		keys,
+		defaultApiVersion: opts.defaultApiVersion,
+		baseUrl: '',
+		initialConfig: { ...opts.config },
+		config: { ...opts.config },
+		clockOffset: 0,
+		baseClock,
+		clock: () => state.baseClock() + state.clockOffset,
+		secureTokens: new Map(),
+		customers: new Map(),
+		idempotency: /** @type {IdempotencyStore} */ (/** @type {unknown} */ (null)),
+		faults: new Faults(),
+		log: new RequestLog(),
+		rateWindow: [],
+		timers: new Set(),
+	};
+	state.idempotency = new IdempotencyStore(state.clock);
+	return state;
+}
+
+/** Forgets everything: resources, idempotency keys, faults, requests, config, clock offset. @param {State} state */
+function resetState(state) {
+	state.secureTokens.clear();
+	state.customers.clear();
+	state.idempotency.clear();
+	state.faults.clear();
+	state.log.clear();
+	state.rateWindow.length = 0;
+	state.config = { ...state.initialConfig };
+	state.clockOffset = 0;
+}
+
+module.exports = { createState, resetState, newId, iso };
