@@ -1,0 +1,145 @@
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+
+import { KomojuApi } from '../../credentials/KomojuApi.credentials';
+import { Komoju } from '../../nodes/Komoju/Komoju.node';
+import { chain, itemsNode, runWorkflow, type WorkflowRunResult } from '../harness';
+import { startSandbox } from '../../sandbox/server';
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+export const NODE_TYPE = 'n8n-nodes-komoju.komoju';
+export const FUTURE_YEAR = new Date().getUTCFullYear() + 3;
+
+/** 3DS test cards from KOMOJU's docs. */
+export const CARDS = {
+	frictionlessOk: '4100000000000100',
+	challengeOk: '4100000000005000',
+	frictionlessFail: '4100000000500000',
+	challengeFail: '4100000000300005',
+};
+
+/**
+ * Starts one sandbox for a test file and gives each test a clean one (no objects, requests or
+ * faults). Returns a getter because the sandbox exists only once beforeAll has run.
+ */
+export function useSandbox(): () => Sandbox {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+	});
+	afterAll(async () => await sandbox?.close());
+	beforeEach(() => sandbox!.reset());
+	return () => sandbox!;
+}
+
+export function komojuNode(parameters: IDataObject, settings: Partial<INode> = {}): INode {
+	return {
+		id: 'a3c1f0a2-5b7e-4d0e-9f59-000000000001',
+		name: 'KOMOJU',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: parameters as INodeParameters,
+		...settings,
+	};
+}
+
+export function cardCreate(overrides: IDataObject = {}): IDataObject {
+	return {
+		resource: 'secureToken',
+		operation: 'create',
+		amount: 1000,
+		currency: 'JPY',
+		returnUrl: 'https://shop.example.com/3ds/return',
+		paymentSource: 'card',
+		cardNumber: CARDS.frictionlessOk,
+		expiryMonth: 8,
+		expiryYear: FUTURE_YEAR,
+		verificationValue: '123',
+		cardholderName: 'Taro Yamada',
+		email: 'taro@example.com',
+		...overrides,
+	};
+}
+
+export function getToken(id: string, options: IDataObject = {}): IDataObject {
+	return {
+		resource: 'secureToken',
+		operation: 'get',
+		secureTokenId: { __rl: true, mode: 'id', value: id },
+		options,
+	};
+}
+
+export interface RunOptions {
+	items?: IDataObject[];
+	credentials?: IDataObject;
+	executionId?: string;
+	settings?: Partial<INode>;
+}
+
+/** Runs Items → KOMOJU in n8n-core's engine against the sandbox. */
+export async function runKomoju(
+	sandbox: Sandbox,
+	parameters: IDataObject,
+	options: RunOptions = {},
+): Promise<WorkflowRunResult> {
+	return await runWorkflow({
+		nodes: [itemsNode(options.items ?? [{}]), komojuNode(parameters, options.settings)],
+		connections: chain('Items', 'KOMOJU'),
+		nodeTypes: { [NODE_TYPE]: new Komoju() },
+		credentialTypes: { komojuApi: new KomojuApi() },
+		credentials: {
+			komojuApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url, ...options.credentials },
+		},
+		executionId: options.executionId,
+	});
+}
+
+/** Follows an authentication_url like a browser: returns where KOMOJU sends the customer back. */
+export async function authenticate(authenticationUrl: string, password?: string): Promise<URL> {
+	let response = await fetch(authenticationUrl, { redirect: 'manual' });
+	if (response.status === 200 && password !== undefined) {
+		const page = await response.text();
+		const action = /<form[^>]*action="([^"]*)"/i.exec(page)?.[1] ?? authenticationUrl;
+		const formUrl = new URL(action.replace(/&amp;/g, '&'), authenticationUrl);
+		const token = new URL(authenticationUrl).searchParams.get('token') ?? '';
+		response = await fetch(formUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ token, password }).toString(),
+			redirect: 'manual',
+		});
+	}
+	if (response.status !== 302 && response.status !== 303) {
+		throw new Error(`expected a redirect from the 3DS page, got ${response.status}`);
+	}
+	return new URL(response.headers.get('location') ?? '');
+}
+
+export function apiRequests(sandbox: Sandbox, method: string, pathPrefix: string) {
+	return sandbox.requests.filter(
+		(request) => request.kind === 'api' && request.method === method && request.path.startsWith(pathPrefix),
+	);
+}
+
+/** All the KOMOJU node leaves behind: its run data, n8n's error record and the errors thrown, with causes. */
+export function everythingVisible(result: WorkflowRunResult): string {
+	const seen = new WeakSet<object>();
+	const withCauses = (value: unknown): unknown => {
+		if (value instanceof Error) {
+			return { ...value, message: value.message, stack: value.stack, cause: withCauses((value as { cause?: unknown }).cause) };
+		}
+		return value;
+	};
+	return JSON.stringify(
+		{ runData: result.runData.KOMOJU, error: result.error, thrown: result.thrown.map((t) => withCauses(t.error)) },
+		(_key, value) => {
+			if (value && typeof value === 'object') {
+				if (seen.has(value)) return undefined;
+				seen.add(value);
+			}
+			return value;
+		},
+	);
+}
