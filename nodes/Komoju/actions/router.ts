@@ -39,10 +39,13 @@ function executionScope(context: IExecuteFunctions): ExecutionScope {
 	};
 }
 
-/** The error item of "Continue On Fail": n8n sends it to the error output when there is one. */
+/**
+ * The error item of "Continue On Fail". Its json holds only `error` and `details`, the shape
+ * n8n routes to the error output when the node uses "Continue (using error output)".
+ */
 function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutionData {
-	const details: IDataObject = {};
 	const context = (error.context ?? {}) as IDataObject;
+	const details: IDataObject = {};
 	const sources: Array<[string, unknown]> = [
 		['description', error.description],
 		['httpCode', error.httpCode],
@@ -52,11 +55,7 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 	for (const [key, value] of sources) {
 		if (value !== undefined && value !== null && value !== '') details[key] = value;
 	}
-	return {
-		json: { error: error.message, details },
-		error: error as unknown as INodeExecutionData['error'],
-		pairedItem: { item: itemIndex },
-	};
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
 /** Owns the item loop: one call per input item, pairing, and Continue On Fail. */
