@@ -63,5 +63,15 @@ export class KomojuApi implements ICredentialType {
 			method: 'GET',
 			qs: { per_page: 1 },
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'KOMOJU rejected the key. Use the secret key (not the publishable key) from Settings → API Keys, and check the Base URL.',
+				},
+			},
+		],
 	};
 }

@@ -65,7 +65,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://shop.example.com/3ds/return',
 		description:
-			'Where KOMOJU sends the customer after authentication, with secure_token_ID added to the query. To continue this workflow, use a Wait node’s resume URL: {{ $execution.resumeUrl }}.',
+			'Where KOMOJU sends the customer after authentication, with secure_token_id added to the query. To continue this workflow, use a Wait node’s resume URL: {{ $execution.resumeUrl }}.',
 	},
 	{
 		displayName: 'Payment Source',

@@ -23,13 +23,13 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: { mode: 'id', value: '' },
 		description:
-			'The secure token to get: its ID as returned by Create, which KOMOJU also adds to the return URL as secure_token_id',
+			'The ID returned by Create. KOMOJU also adds it to the return URL as secure_token_id, but that value passes through the customer’s browser: prefer the one from Create’s output.',
 		modes: [
 			{
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: 'e.g. {{ $json.query.secure_token_id }}',
+				placeholder: "e.g. {{ $('Create secure token').item.json.id }}",
 			},
 		],
 	},
