@@ -37,4 +37,6 @@ export N8N_DISABLED_MODULES=${N8N_DISABLED_MODULES:-mcp-registry} # refreshes a 
 export N8N_SECURE_COOKIE=${N8N_SECURE_COOKIE:-false}
 export N8N_UNVERIFIED_PACKAGES_ENABLED=${N8N_UNVERIFIED_PACKAGES_ENABLED:-true} # silences a deprecation notice
 
+# jest sets NODE_ENV=test, which makes n8n use an in-memory database.
+unset NODE_ENV
 exec "$N8N_NODE" "$N8N_BIN" "$@"
