@@ -1,0 +1,392 @@
+/**
+ * The workflows and credentials the e2e run imports into n8n (one `import:credentials` and one
+ * `import:workflow` call for all of them): the test workflows, the examples as they are, and
+ * patched copies of the examples that can run here (real token ids, a fake SMTP server, a fake
+ * OpenAI, a public chat trigger).
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { CARDS, FUTURE_YEAR } from './sandbox-client';
+import { REPO_ROOT, type Fixtures } from './state';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Json;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	[setting: string]: unknown;
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Json;
+	settings?: Json;
+	[key: string]: unknown;
+}
+
+export const KOMOJU = 'n8n-nodes-komoju.komoju';
+
+/** Credential references (id and name), as workflow nodes carry them. */
+export const CREDENTIALS = {
+	komoju: { id: 'komojuE2e', name: 'KOMOJU e2e' },
+	wrongKey: { id: 'komojuE2eWrongKey', name: 'KOMOJU e2e wrong key' },
+	/** The one the examples reference; `npm start` imports one with this id and name too. */
+	examples: { id: 'komojuSandbox', name: 'KOMOJU Sandbox' },
+	smtp: { id: 'smtpE2e', name: 'SMTP e2e (fake server)' },
+	openAi: { id: 'openAiE2e', name: 'OpenAI e2e (fake server)' },
+};
+
+export const WRONG_SECRET_KEY = 'sk_test_not_a_real_key';
+
+/** Workflow ids (n8n accepts at most 21 characters for `execute --id`). */
+export const IDS = {
+	items: 'e2eCreateGetItems',
+	customer: 'e2eSavedCustomer',
+	continueOnFail: 'e2eContinueOnFail',
+	wrongKey: 'e2eWrongKey',
+	retryOnFail: 'e2eRetryOnFail',
+	threeDs: 'e2eThreeDsRoundTrip',
+	exampleSchedule: 'e2eExampleSchedule',
+	exampleEmail: 'e2eExampleEmail',
+	exampleAi: 'e2eExampleAi',
+};
+
+export const THREE_DS_WEBHOOK_PATH = 'e2e-3ds-payment';
+/**
+ * What n8n 2.40.7 answers on a Wait node's resume URL (Respond: Immediately). The Wait node's
+ * "Response Data" option is ignored there (tried: the answer stays this), so the examples do
+ * not set it.
+ */
+export const WAIT_RESPONSE_TEXT = '{"message":"Workflow was started"}';
+/** Not a token the sandbox knows: its Get fails with 404. */
+export const UNKNOWN_TOKEN_ID = 'zzzzzzzzzzzzzzzzzzzzzzzzz';
+
+export interface CredentialJson {
+	id: string;
+	name: string;
+	type: string;
+	data: Json;
+}
+
+export function credentialsFor(env: { sandboxUrl: string; secretKey: string; smtpPort: number; openAiUrl: string }): CredentialJson[] {
+	const komoju = (ref: { id: string; name: string }, secretKey: string): CredentialJson => ({
+		...ref,
+		type: 'komojuApi',
+		data: { secretKey, baseUrl: env.sandboxUrl, apiVersion: '2025-01-28' },
+	});
+	return [
+		komoju(CREDENTIALS.komoju, env.secretKey),
+		komoju(CREDENTIALS.wrongKey, WRONG_SECRET_KEY),
+		komoju(CREDENTIALS.examples, env.secretKey),
+		{
+			...CREDENTIALS.smtp,
+			type: 'smtp',
+			data: { user: '', password: '', host: '127.0.0.1', port: env.smtpPort, secure: false, disableStartTls: true },
+		},
+		{ ...CREDENTIALS.openAi, type: 'openAiApi', data: { apiKey: 'sk-fake-e2e', url: env.openAiUrl } },
+	];
+}
+
+function node(name: string, type: string, typeVersion: number, parameters: Json, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+}
+
+function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<[string, string, number?]>): WorkflowJson {
+	nodes.forEach((n, index) => (n.position = [index * 220, 0]));
+	const connections: Json = {};
+	for (const [from, to, output = 0] of links) {
+		const main = (connections[from] ??= { main: [] }).main as Json[][];
+		while (main.length <= output) main.push([]);
+		main[output].push({ node: to, type: 'main', index: 0 });
+	}
+	return { id, name, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1, {});
+
+const code = (name: string, items: Json[]) =>
+	node(name, 'n8n-nodes-base.code', 2, { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })), null, 2)};` });
+
+const komoju = (name: string, parameters: Json, credential = CREDENTIALS.komoju, extra: Partial<WorkflowNode> = {}) =>
+	node(name, KOMOJU, 1, { resource: 'secureToken', ...parameters }, { credentials: { komojuApi: credential }, ...extra });
+
+const cardCreate = (overrides: Json = {}) => ({
+	operation: 'create',
+	amount: '={{ $json.amount }}',
+	currency: 'JPY',
+	returnUrl: '=https://shop.example.com/return?order={{ $json.order }}',
+	paymentSource: 'card',
+	cardNumber: '={{ $json.card }}',
+	expiryMonth: 12,
+	expiryYear: FUTURE_YEAR,
+	verificationValue: '123',
+	cardholderName: 'Taro Yamada',
+	email: 'taro@example.com',
+	options: {},
+	...overrides,
+});
+
+const getById = (expression: string, options: Json = {}) => ({
+	operation: 'get',
+	secureTokenId: { __rl: true, mode: 'id', value: expression },
+	options,
+});
+
+const set = (name: string, fields: Record<string, string>) =>
+	node(name, 'n8n-nodes-base.set', 3.4, {
+		assignments: {
+			assignments: Object.entries(fields).map(([field, value]) => ({ id: randomUUID(), name: field, value, type: 'string' })),
+		},
+		options: {},
+	});
+
+export const ITEMS_ORDERS = [
+	{ order: 'A-1', amount: 1000, card: CARDS.frictionlessOk, month: 8 },
+	{ order: 'A-2', amount: '2500', card: CARDS.challengeOk, month: '12' },
+	{ order: 'A-3', amount: 99, card: CARDS.regular, month: 1 },
+];
+
+export const CONTINUE_ORDERS = [
+	{ order: 'C-1', amount: 100, card: CARDS.frictionlessOk },
+	{ order: 'C-2', amount: 10.5, card: CARDS.frictionlessOk },
+	{ order: 'C-3', amount: 300, card: CARDS.insufficientFunds },
+	{ order: 'C-4', amount: 400, card: CARDS.challengeOk },
+];
+
+export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): WorkflowJson[] {
+	return [
+		workflow(
+			IDS.items,
+			'e2e: Create (card) → Get for three items',
+			[
+				manualTrigger(),
+				code('Orders', ITEMS_ORDERS),
+				komoju(
+					'Create',
+					cardCreate({
+						expiryMonth: '={{ $json.month }}',
+						cardholderName: '=Customer {{ $json.order }}',
+						additionalFields: { billingAddressCountry: 'JP' },
+					}),
+				),
+				komoju('Get', getById('={{ $json.id }}')),
+				set('Summary', {
+					order: "={{ $('Orders').item.json.order }}",
+					id: '={{ $json.id }}',
+					createdStatus: "={{ $('Create').item.json.verification_status }}",
+					status: '={{ $json.verification_status }}',
+				}),
+			],
+			[
+				['Start', 'Orders'],
+				['Orders', 'Create'],
+				['Create', 'Get'],
+				['Get', 'Summary'],
+			],
+		),
+		workflow(
+			IDS.customer,
+			'e2e: Create with a saved customer',
+			[
+				manualTrigger(),
+				komoju('Create for saved customer', {
+					operation: 'create',
+					amount: 5000,
+					currency: 'USD',
+					returnUrl: 'https://shop.example.com/back',
+					paymentSource: 'customer',
+					customerId: env.fixtures.customerId,
+					options: {},
+				}),
+				node(
+					'Create customer (HTTP Request)',
+					'n8n-nodes-base.httpRequest',
+					4.2,
+					{
+						method: 'POST',
+						url: `${env.sandboxUrl}/api/v1/customers`,
+						authentication: 'predefinedCredentialType',
+						nodeCredentialType: 'komojuApi',
+						sendBody: true,
+						specifyBody: 'json',
+						jsonBody: JSON.stringify({
+							email: 'hanako@example.com',
+							payment_details: { type: 'credit_card', number: CARDS.frictionlessOk, month: 3, year: FUTURE_YEAR },
+						}),
+						options: {},
+					},
+					{ credentials: { komojuApi: CREDENTIALS.komoju } },
+				),
+				komoju('Create for new customer', {
+					operation: 'create',
+					amount: 700,
+					currency: 'JPY',
+					returnUrl: 'https://shop.example.com/back',
+					paymentSource: 'customer',
+					customerId: '={{ $json.id }}',
+					options: {},
+				}),
+			],
+			[
+				['Start', 'Create for saved customer'],
+				['Start', 'Create customer (HTTP Request)'],
+				['Create customer (HTTP Request)', 'Create for new customer'],
+			],
+		),
+		workflow(
+			IDS.continueOnFail,
+			'e2e: Continue On Fail',
+			[
+				manualTrigger(),
+				code('Orders', CONTINUE_ORDERS),
+				komoju('Create', cardCreate(), CREDENTIALS.komoju, { onError: 'continueRegularOutput' }),
+			],
+			[
+				['Start', 'Orders'],
+				['Orders', 'Create'],
+			],
+		),
+		workflow(
+			IDS.wrongKey,
+			'e2e: wrong secret key',
+			[manualTrigger(), code('Order', [{ order: 'W-1', amount: 1000, card: CARDS.frictionlessOk }]), komoju('Create', cardCreate(), CREDENTIALS.wrongKey)],
+			[
+				['Start', 'Order'],
+				['Order', 'Create'],
+			],
+		),
+		workflow(
+			IDS.retryOnFail,
+			'e2e: n8n Retry On Fail after a lost response',
+			[
+				manualTrigger(),
+				code('Order', [{ order: 'R-1', amount: 1500, card: CARDS.frictionlessOk }]),
+				komoju('Create', cardCreate({ options: { maxRetries: 0 } }), CREDENTIALS.komoju, {
+					retryOnFail: true,
+					maxTries: 2,
+					waitBetweenTries: 500,
+				}),
+			],
+			[
+				['Start', 'Order'],
+				['Order', 'Create'],
+			],
+		),
+		workflow(
+			IDS.threeDs,
+			'e2e: 3DS round trip through webhooks',
+			[
+				node(
+					'Webhook',
+					'n8n-nodes-base.webhook',
+					2.1,
+					{ httpMethod: 'POST', path: THREE_DS_WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
+					{ webhookId: randomUUID() },
+				),
+				komoju(
+					'Create',
+					cardCreate({
+						amount: '={{ $json.body.amount }}',
+						cardNumber: '={{ $json.body.card }}',
+						returnUrl: '={{ $execution.resumeUrl }}',
+					}),
+				),
+				node('Respond with the link', 'n8n-nodes-base.respondToWebhook', 1.5, {
+					respondWith: 'json',
+					responseBody:
+						'={{ JSON.stringify({ executionId: $execution.id, secureTokenId: $json.id, authenticationUrl: $json.authentication_url, resumeUrl: $execution.resumeUrl }) }}',
+					options: {},
+				}),
+				node(
+					'Wait for the customer',
+					'n8n-nodes-base.wait',
+					1.1,
+					{
+						resume: 'webhook',
+						httpMethod: 'GET',
+						limitWaitTime: true,
+						resumeAmount: 10,
+						resumeUnit: 'minutes',
+						options: {},
+					},
+					{ webhookId: randomUUID() },
+				),
+				komoju('Get', getById('={{ $json.query.secure_token_id }}')),
+				set('Record status', {
+					order: "={{ $('Webhook').item.json.body.order }}",
+					secureTokenId: '={{ $json.id }}',
+					verificationStatus: '={{ $json.verification_status }}',
+				}),
+			],
+			[
+				['Webhook', 'Create'],
+				['Create', 'Respond with the link'],
+				['Respond with the link', 'Wait for the customer'],
+				['Wait for the customer', 'Get'],
+				['Get', 'Record status'],
+			],
+		),
+	];
+}
+
+export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+
+export function exampleFiles(): string[] {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((name) => name.endsWith('.json'))
+		.sort();
+}
+
+export function loadExample(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson;
+}
+
+function findNode(workflowJson: WorkflowJson, type: string): WorkflowNode {
+	const found = workflowJson.nodes.find((n) => n.type === type);
+	if (!found) throw new Error(`${workflowJson.name}: no ${type} node`);
+	return found;
+}
+
+export const SCHEDULE_IDS_PATTERN = /const pendingSecureTokenIds = \[[^\]]*\];/;
+
+/** The token ids the patched scheduled check looks up, in order. */
+export function scheduledIds(fixtures: Fixtures): string[] {
+	const { ok, skipped, errored, needsVerify } = fixtures.tokens;
+	return [ok, needsVerify, UNKNOWN_TOKEN_ID, skipped, errored];
+}
+
+/** Copies of the examples that can run here. Each patch is the least needed. */
+export function patchedExamples(fixtures: Fixtures): WorkflowJson[] {
+	const schedule = loadExample('scheduled-status-check.json');
+	const codeNode = findNode(schedule, 'n8n-nodes-base.code');
+	if (!SCHEDULE_IDS_PATTERN.test(codeNode.parameters.jsCode)) throw new Error('scheduled example: no pendingSecureTokenIds array to patch');
+	codeNode.parameters.jsCode = codeNode.parameters.jsCode.replace(
+		SCHEDULE_IDS_PATTERN,
+		`const pendingSecureTokenIds = ${JSON.stringify(scheduledIds(fixtures))};`,
+	);
+
+	const email = loadExample('3ds-payment-link-by-email.json');
+	findNode(email, 'n8n-nodes-base.emailSend').credentials = { smtp: CREDENTIALS.smtp };
+
+	const ai = loadExample('ai-agent-secure-token-status.json');
+	findNode(ai, '@n8n/n8n-nodes-langchain.lmChatOpenAi').credentials = { openAiApi: CREDENTIALS.openAi };
+	// Only a public chat trigger has a production URL; "webhook" mode is the embedded chat's POST API.
+	Object.assign(findNode(ai, '@n8n/n8n-nodes-langchain.chatTrigger').parameters, { public: true, mode: 'webhook' });
+
+	return [
+		{ ...schedule, id: IDS.exampleSchedule, name: `${schedule.name} (e2e: real token ids)` },
+		{ ...email, id: IDS.exampleEmail, name: `${email.name} (e2e: fake SMTP)` },
+		{ ...ai, id: IDS.exampleAi, name: `${ai.name} (e2e: fake OpenAI, public chat)` },
+	];
+}
