@@ -37,16 +37,23 @@ declare global {
 
 const OWNER = { email: 'owner@komoju-e2e.test', password: 'E2e-owner-Passw0rd' };
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
+/** Free ports, all held open at once so that no two are the same. */
+async function freePorts(count: number): Promise<number[]> {
+	const servers = await Promise.all(
+		Array.from({ length: count }, () =>
+			new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+				const server = createServer();
+				server.on('error', reject);
+				server.listen(0, '127.0.0.1', () => resolve(server));
+			}),
+		),
+	);
+	const ports = servers.map((server) => {
+		const address = server.address();
+		return typeof address === 'object' && address ? address.port : 0;
 	});
+	await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+	return ports;
 }
 
 async function step<T>(timings: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
@@ -135,7 +142,8 @@ export default async function globalSetup(): Promise<void> {
 		await step(timings, 'import:credentials', () => n8nCli(userFolder, ['import:credentials', `--input=${credentialsFile}`]));
 		await step(timings, 'import:workflow', () => n8nCli(userFolder, ['import:workflow', `--input=${workflowsFile}`]));
 
-		const port = await freePort();
+		// n8n's port and its task broker's: n8n.sh would otherwise pick the broker's on its own.
+		const [port, brokerPort] = await freePorts(2);
 		const log = join(runDir, 'n8n-start.log');
 		const logFd = openSync(log, 'a');
 		const n8n = spawn('bash', [join(REPO_ROOT, 'scripts/n8n/n8n.sh'), userFolder, 'start'], {
@@ -143,6 +151,7 @@ export default async function globalSetup(): Promise<void> {
 			stdio: ['ignore', logFd, logFd],
 			env: n8nEnv({
 				N8N_PORT: String(port),
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 				N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
 				N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(),
