@@ -6,6 +6,8 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
+import { alive } from './support/context';
+
 function childrenOf(pid: number): number[] {
 	try {
 		return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
@@ -19,15 +21,6 @@ function childrenOf(pid: number): number[] {
 
 function descendantsOf(pid: number): number[] {
 	return childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)]);
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 async function stop(n8n: ChildProcess): Promise<void> {

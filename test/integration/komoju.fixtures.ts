@@ -8,15 +8,9 @@ import { startSandbox } from '../../sandbox/server';
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 export const NODE_TYPE = 'n8n-nodes-komoju.komoju';
-export const FUTURE_YEAR = new Date().getUTCFullYear() + 3;
+import { CARDS, FUTURE_YEAR } from '../cards';
 
-/** 3DS test cards from KOMOJU's docs. */
-export const CARDS = {
-	frictionlessOk: '4100000000000100',
-	challengeOk: '4100000000005000',
-	frictionlessFail: '4100000000500000',
-	challengeFail: '4100000000300005',
-};
+export { CARDS, FUTURE_YEAR };
 
 /**
  * Starts one sandbox for a test file and gives each test a clean one (no objects, requests or

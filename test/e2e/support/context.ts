@@ -13,7 +13,8 @@ export interface E2e {
 	n8n: () => Promise<N8nApi>;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process still runs (signal 0 only checks). */
+export function alive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;

@@ -5,18 +5,9 @@
 
 export const SECRET_KEY = 'sk_test_sandbox';
 export const API_VERSION = '2025-01-28';
-export const FUTURE_YEAR = new Date().getUTCFullYear() + 3;
+import { CARDS, FUTURE_YEAR } from '../../cards';
 
-/** KOMOJU's test cards (sandbox/README.md). */
-export const CARDS = {
-	frictionlessOk: '4100000000000100',
-	challengeOk: '4100000000005000',
-	frictionlessFail: '4100000000500000',
-	challengeFail: '4100000000300005',
-	/** "Regular success" card: created as SKIPPED, no 3DS. */
-	regular: '4111111111111111',
-	insufficientFunds: '4123111111111000',
-};
+export { CARDS, FUTURE_YEAR };
 
 export interface RecordedRequest {
 	seq: number;
