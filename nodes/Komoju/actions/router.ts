@@ -61,6 +61,7 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 /** Owns the item loop: one call per input item, pairing, and Continue On Fail. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	if (items.length === 0) return [[]];
 	const operation = findOperation(this);
 	const scope = executionScope(this);
 	const output: INodeExecutionData[] = [];
