@@ -7,6 +7,7 @@ const { invalid, missing, notFound } = require('./errors');
 const { parseCard, scrubbed } = require('./cards');
 const { isBlank, rejectUnknown, currency, optionalEmail, optionalEnum, metadata } = require('./validate');
 const { newId, iso } = require('./state');
+const { recordEvent } = require('./events');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -39,6 +40,7 @@ function createCustomer(env) {
 		createdAt: state.clock(),
 	};
 	state.customers.set(customer.id, customer);
+	recordEvent(state, customer.merchant, 'customer.created', present(customer));
 	return { status: 200, body: present(customer) };
 }
 

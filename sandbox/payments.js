@@ -36,6 +36,19 @@ function positiveInt(v, name, fallback) {
 	return Number(v);
 }
 
+/**
+ * An ISO 8601 date-time with a time zone (`2026-01-02T03:04:05Z`, `…+09:00`), as epoch ms; null when absent.
+ * @param {string | undefined} v @param {string} name @returns {number | null}
+ */
+function isoTime(v, name) {
+	if (v === undefined) return null;
+	const ms = Date.parse(v);
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(ms)) {
+		throw invalid(name, 'must be an ISO 8601 date-time');
+	}
+	return ms;
+}
+
 /** @param {Env} env @returns {Result} */
 function listPayments(env) {
 	const q = env.query;
@@ -43,12 +56,7 @@ function listPayments(env) {
 	const page = positiveInt(single(q, 'page'), 'page', 1);
 	const perPage = positiveInt(single(q, 'per_page'), 'per_page', 10);
 	if (perPage > MAX_PER_PAGE) throw invalid('per_page', `must be at most ${MAX_PER_PAGE}`);
-	for (const name of ['start_time', 'end_time']) {
-		const v = single(q, name);
-		if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v)))) {
-			throw invalid(name, 'must be an ISO 8601 date-time');
-		}
-	}
+	for (const name of ['start_time', 'end_time']) isoTime(single(q, name), name);
 	const cur = single(q, 'currency');
 	if (cur !== undefined && !CURRENCIES.has(cur)) throw invalid('currency', 'must be one of the supported ISO 4217 codes, upper case');
 	const status = single(q, 'status');
@@ -69,4 +77,4 @@ function listPaymentMethods(env) {
 	};
 }
 
-module.exports = { listPayments, listPaymentMethods, MAX_PER_PAGE };
+module.exports = { listPayments, listPaymentMethods, single, positiveInt, isoTime, MAX_PER_PAGE };

@@ -17,7 +17,9 @@ const { resolveVersion, API_VERSIONS } = require('./version');
 const { readKey, fingerprint } = require('./idempotency');
 const { FaultError } = require('./faults');
 const { maskBody, maskDeep } = require('./record');
-const { createState, resetState, iso } = require('./state');
+const { createState, resetState, stopDeliveries, iso, DEFAULT_WEBHOOK_CONFIG } = require('./state');
+const events = require('./events');
+const webhooks = require('./webhooks');
 const secureTokens = require('./secure-tokens');
 const customers = require('./customers');
 const payments = require('./payments');
@@ -32,6 +34,13 @@ const payments = require('./payments');
  * @typedef {import('./faults').FaultAction} FaultAction
  * @typedef {ReturnType<typeof secureTokens.view>} SecureTokenView
  * @typedef {ReturnType<typeof customers.view>} CustomerView
+ * @typedef {import('./state').KomojuEvent} KomojuEvent
+ * @typedef {import('./webhooks').WebhookConfig} WebhookConfig
+ * @typedef {import('./webhooks').WebhookView} WebhookView
+ * @typedef {import('./webhooks').DeliveryAttempt} DeliveryAttempt
+ * @typedef {import('./webhooks').SignatureMode} SignatureMode
+ * @typedef {{ url: string, secret: string, events: string[], merchant?: string }} WebhookInput
+ * @typedef {{ url: string, secret: string, event: Record<string, unknown>, signature?: SignatureMode, pretty?: boolean }} SendWebhookInput
  *
  * @typedef {Object} SandboxOptions
  * @property {number} [port] default 0 (a free port)
@@ -43,6 +52,7 @@ const payments = require('./payments');
  * @property {string} [defaultApiVersion] version used without X-KOMOJU-API-VERSION, default '2024-07-15'
  * @property {string} [publicUrl] base URL put in authentication_url, default the listening URL
  * @property {() => number} [now] clock in epoch ms, default Date.now
+ * @property {Partial<WebhookConfig>} [webhooks] delivery settings, default { maxAttempts: 4, retryDelayMs: 1000, timeoutMs: 5000 }
  *
  * @typedef {Object} SandboxHandle
  * @property {string} url e.g. http://127.0.0.1:PORT
@@ -61,6 +71,16 @@ const payments = require('./payments');
  * @property {(patch: Partial<SandboxConfig>) => SandboxConfig} configure change latencyMs / rateLimitPerSecond
  * @property {(ms: number) => void} advanceClock move the sandbox clock forward (or back)
  * @property {() => number} now the sandbox clock, epoch ms
+ * @property {() => KomojuEvent[]} events every merchant's events, newest first, as the API shows them
+ * @property {(input: WebhookInput) => WebhookView} registerWebhook registers an endpoint and sends it a ping; throws on invalid input
+ * @property {() => WebhookView[]} webhooks registered endpoints (the secret is never shown)
+ * @property {(id?: string) => boolean} removeWebhooks removes one endpoint, or all without an id; false for an unknown id
+ * @property {() => DeliveryAttempt[]} deliveries live array of delivery attempts, oldest first
+ * @property {() => void} clearDeliveries empties the attempt log (recorded deliveries stay redeliverable)
+ * @property {(deliveryId: string) => Promise<DeliveryAttempt>} redeliver same bytes, X-Komoju-ID and signature, once; rejects for an unknown id
+ * @property {(input: SendWebhookInput) => Promise<DeliveryAttempt>} sendWebhook sends an arbitrary event once
+ * @property {(timeoutMs?: number) => Promise<void>} waitForDeliveries resolves when no delivery is in flight or waiting to be retried
+ * @property {(patch: Partial<WebhookConfig>) => WebhookConfig} configureWebhooks change maxAttempts / retryDelayMs / timeoutMs
  *
  * @typedef {{
  *   state: State,
@@ -93,6 +113,8 @@ const ROUTES = [
 	{ method: 'GET', segments: ['customers', ':id'], handler: customers.getCustomer },
 	{ method: 'GET', segments: ['payments'], handler: payments.listPayments },
 	{ method: 'GET', segments: ['payment_methods'], handler: payments.listPaymentMethods },
+	{ method: 'GET', segments: ['events'], handler: events.listEvents },
+	{ method: 'GET', segments: ['events', ':id'], handler: events.getEvent },
 ];
 
 // ---------------------------------------------------------------------------
@@ -492,7 +514,38 @@ async function handleControl(state, req, res, method, path) {
 	}
 	const route = `${method} ${path.replace(/\/$/, '')}`;
 	try {
+		const redeliverMatch = /^POST \/__sandbox\/deliveries\/([^/]+)\/redeliver$/.exec(route);
+		if (redeliverMatch) {
+			const attempt = webhooks.redeliver(state, decodeURIComponent(redeliverMatch[1]));
+			if (!attempt) return reply(404, errorBody('not_found', 'No such delivery.'));
+			return reply(200, await attempt);
+		}
+		const webhookMatch = /^DELETE \/__sandbox\/webhooks\/([^/]+)$/.exec(route);
+		if (webhookMatch) {
+			if (!webhooks.removeWebhooks(state, decodeURIComponent(webhookMatch[1]))) return reply(404, errorBody('not_found', 'No such webhook.'));
+			return reply(204);
+		}
 		switch (route) {
+			case 'GET /__sandbox/events':
+				return reply(200, events.allEvents(state));
+			case 'GET /__sandbox/webhooks':
+				return reply(200, webhooks.listWebhooks(state));
+			case 'POST /__sandbox/webhooks':
+				return reply(201, webhooks.registerWebhook(state, body));
+			case 'DELETE /__sandbox/webhooks':
+				webhooks.removeWebhooks(state);
+				return reply(204);
+			case 'POST /__sandbox/webhooks/send':
+				return reply(200, await webhooks.sendWebhook(state, body));
+			case 'GET /__sandbox/webhooks/config':
+				return reply(200, { ...state.webhookConfig });
+			case 'POST /__sandbox/webhooks/config':
+				return reply(200, webhooks.configureWebhooks(state, body));
+			case 'GET /__sandbox/deliveries':
+				return reply(200, state.deliveryLog);
+			case 'DELETE /__sandbox/deliveries':
+				state.deliveryLog.length = 0;
+				return reply(204);
 			case 'GET /__sandbox/requests':
 				return reply(200, state.log.items);
 			case 'DELETE /__sandbox/requests':
@@ -530,7 +583,7 @@ async function handleControl(state, req, res, method, path) {
 				return reply(404, errorBody('not_found', 'No such sandbox control endpoint.'));
 		}
 	} catch (e) {
-		if (e instanceof FaultError || e instanceof ConfigError) return bad(e.message);
+		if (e instanceof FaultError || e instanceof ConfigError || e instanceof webhooks.WebhookInputError) return bad(e.message);
 		throw e;
 	}
 }
@@ -588,7 +641,9 @@ async function startSandbox(options = {}) {
 		defaultApiVersion,
 		config: { latencyMs: 0, rateLimitPerSecond: 0 },
 		now: options.now,
+		webhookConfig: DEFAULT_WEBHOOK_CONFIG,
 	});
+	state.initialWebhookConfig = webhooks.configureWebhooks(state, options.webhooks || {});
 	const initial = configure(state, {
 		latencyMs: options.latencyMs || 0,
 		rateLimitPerSecond: options.rateLimitPerSecond || 0,
@@ -628,6 +683,7 @@ async function startSandbox(options = {}) {
 			closed = true;
 			for (const t of state.timers) clearTimeout(t);
 			state.timers.clear();
+			stopDeliveries(state);
 			return new Promise((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();
@@ -648,6 +704,18 @@ async function startSandbox(options = {}) {
 			state.clockOffset += ms;
 		},
 		now: () => state.clock(),
+		events: () => events.allEvents(state),
+		registerWebhook: (input) => webhooks.registerWebhook(state, input),
+		webhooks: () => webhooks.listWebhooks(state),
+		removeWebhooks: (id) => webhooks.removeWebhooks(state, id),
+		deliveries: () => state.deliveryLog,
+		clearDeliveries: () => {
+			state.deliveryLog.length = 0;
+		},
+		redeliver: (deliveryId) => webhooks.redeliver(state, deliveryId) || Promise.reject(new Error(`No such delivery: ${deliveryId}`)),
+		sendWebhook: (input) => webhooks.sendWebhook(state, input),
+		waitForDeliveries: (timeoutMs) => webhooks.waitForDeliveries(state, timeoutMs),
+		configureWebhooks: (patch) => webhooks.configureWebhooks(state, patch),
 	};
 	return handle;
 }

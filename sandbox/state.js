@@ -22,6 +22,14 @@ const { RequestLog } = require('./record');
  *   metadata: Record<string, string>, locale: string | null, card: Card,
  *   scenario: string | null, createdAt: number
  * }} Customer
+ * @typedef {import('./webhooks').Webhook} Webhook
+ * @typedef {import('./webhooks').Delivery} Delivery
+ * @typedef {import('./webhooks').DeliveryAttempt} DeliveryAttempt
+ * @typedef {import('./webhooks').WebhookConfig} WebhookConfig
+ * @typedef {{
+ *   id: string, type: string, resource: 'event', data: unknown, created_at: string, reason: null
+ * }} KomojuEvent
+ * @typedef {{ merchant: string, seq: number, createdAt: number, event: KomojuEvent }} StoredEvent
  * @typedef {{ key: string, kind: 'secret' | 'publishable', merchant: string }} ApiKey
  * @typedef {{ latencyMs: number, rateLimitPerSecond: number }} SandboxConfig
  * @typedef {{
@@ -40,6 +48,19 @@ const { RequestLog } = require('./record');
  *   log: RequestLog,
  *   rateWindow: number[],
  *   timers: Set<NodeJS.Timeout>,
+ *   events: Map<string, StoredEvent>,
+ *   eventSeq: number,
+ *   webhooks: Map<string, Webhook>,
+ *   deliveries: Map<string, Delivery>,
+ *   deliveryLog: DeliveryAttempt[],
+ *   deliverySeq: number,
+ *   initialWebhookConfig: WebhookConfig,
+ *   webhookConfig: WebhookConfig,
+ *   webhookEpoch: number,
+ *   webhookTimers: Set<NodeJS.Timeout>,
+ *   webhookRequests: Set<import('node:http').ClientRequest>,
+ *   webhookPending: number,
+ *   webhookIdleWaiters: Array<() => void>,
  * }} State
  */
 
@@ -61,9 +82,12 @@ function iso(ms) {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Webhook delivery settings used when startSandbox gets none. @type {WebhookConfig} */
+const DEFAULT_WEBHOOK_CONFIG = { maxAttempts: 4, retryDelayMs: 1000, timeoutMs: 5000 };
+
 /**
  * @param {{ secretKeys: string[], publishableKeys: string[], defaultApiVersion: string,
- *   config: SandboxConfig, now?: () => number }} opts
+ *   config: SandboxConfig, now?: () => number, webhookConfig?: WebhookConfig }} opts
  * @returns {State}
  */
 function createState(opts) {
@@ -96,13 +120,50 @@ function createState(opts) {
 		log: new RequestLog(),
 		rateWindow: [],
 		timers: new Set(),
+		events: new Map(),
+		eventSeq: 0,
+		webhooks: new Map(),
+		deliveries: new Map(),
+		deliveryLog: [],
+		deliverySeq: 0,
+		initialWebhookConfig: { ...(opts.webhookConfig || DEFAULT_WEBHOOK_CONFIG) },
+		webhookConfig: { ...(opts.webhookConfig || DEFAULT_WEBHOOK_CONFIG) },
+		webhookEpoch: 0,
+		webhookTimers: new Set(),
+		webhookRequests: new Set(),
+		webhookPending: 0,
+		webhookIdleWaiters: [],
 	};
 	state.idempotency = new IdempotencyStore(state.clock);
 	return state;
 }
 
-/** Forgets everything: resources, idempotency keys, faults, requests, config, clock offset. @param {State} state */
+/**
+ * Stops every webhook delivery: scheduled retries, requests in flight, and wakes
+ * waiters. Results that arrive later are ignored (the epoch has moved on).
+ * @param {State} state
+ */
+function stopDeliveries(state) {
+	state.webhookEpoch += 1;
+	for (const t of state.webhookTimers) clearTimeout(t);
+	state.webhookTimers.clear();
+	for (const r of state.webhookRequests) r.destroy();
+	state.webhookRequests.clear();
+	state.webhookPending = 0;
+	const waiters = state.webhookIdleWaiters.splice(0);
+	for (const w of waiters) w();
+}
+
+/** Forgets everything: resources, events, webhooks, deliveries, idempotency keys, faults, requests, config, clock offset. @param {State} state */
 function resetState(state) {
+	stopDeliveries(state);
+	state.events.clear();
+	state.eventSeq = 0;
+	state.webhooks.clear();
+	state.deliveries.clear();
+	state.deliveryLog.length = 0;
+	state.deliverySeq = 0;
+	state.webhookConfig = { ...state.initialWebhookConfig };
 	state.secureTokens.clear();
 	state.customers.clear();
 	state.idempotency.clear();
@@ -113,4 +174,4 @@ function resetState(state) {
 	state.clockOffset = 0;
 }
 
-module.exports = { createState, resetState, newId, iso };
+module.exports = { createState, resetState, stopDeliveries, newId, iso, DEFAULT_WEBHOOK_CONFIG };
