@@ -1,2 +1,4 @@
 export { KomojuApi } from './credentials/KomojuApi.credentials';
+export { KomojuWebhookApi } from './credentials/KomojuWebhookApi.credentials';
 export { Komoju } from './nodes/Komoju/Komoju.node';
+export { KomojuTrigger } from './nodes/KomojuTrigger/KomojuTrigger.node';
