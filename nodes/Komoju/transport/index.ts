@@ -5,12 +5,16 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
+	type IPollFunctions,
 } from 'n8n-workflow';
 
 import { komojuApiError, komojuConnectionError, unexpectedResponseError } from './errors';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry';
 
 export const API_PREFIX = '/api/v1';
+
+/** The n8n contexts that call KOMOJU: the action node's execute() and the events poller's poll(). */
+export type KomojuRequestContext = IExecuteFunctions | IPollFunctions;
 
 export interface KomojuRequest {
 	method: IHttpRequestMethods;
@@ -44,19 +48,14 @@ export function apiPath(...segments: string[]): string {
 	return `/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
 
-// Read once per node run rather than once per request; keyed weakly by the run's context.
-const connectionCache = new WeakMap<object, Promise<ConnectionSettings>>();
-
-function connectionSettings(context: IExecuteFunctions): Promise<ConnectionSettings> {
-	let settings = connectionCache.get(context);
-	if (!settings) {
-		settings = context.getCredentials('komojuApi').then((credentials) => ({
-			baseUrl: String(credentials.baseUrl || 'https://komoju.com').trim().replace(/\/+$/, ''),
-			apiVersion: String(credentials.apiVersion ?? '').trim(),
-		}));
-		connectionCache.set(context, settings);
-	}
-	return settings;
+// Read on every request, as n8n itself does for the authentication: a poller's context lives
+// across polls, and a cached copy would miss an edited credential.
+async function connectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
+	const credentials = await context.getCredentials('komojuApi');
+	return {
+		baseUrl: String(credentials.baseUrl || 'https://komoju.com').trim().replace(/\/+$/, ''),
+		apiVersion: String(credentials.apiVersion ?? '').trim(),
+	};
 }
 
 function headerValue(headers: IDataObject, name: string): string | undefined {
@@ -90,7 +89,7 @@ type Attempt =
 
 /** Sends the request once. HTTP errors come back as a failure; only bad 2xx bodies throw. */
 async function sendOnce(
-	context: IExecuteFunctions,
+	context: KomojuRequestContext,
 	options: IHttpRequestOptions,
 	itemIndex: number,
 ): Promise<Attempt> {
@@ -133,7 +132,7 @@ async function sendOnce(
  * failure into a NodeApiError that names the item and never carries the request body.
  */
 export async function komojuApiRequest(
-	this: IExecuteFunctions,
+	this: KomojuRequestContext,
 	request: KomojuRequest,
 	settings: RequestSettings,
 ): Promise<IDataObject> {

@@ -1,0 +1,192 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { apiPath, komojuApiRequest, type RequestSettings } from '../Komoju/transport';
+import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../KomojuTrigger/events';
+import {
+	advanceCursor,
+	cursorAtNewest,
+	cursorSince,
+	fetchUntilSeen,
+	isEvent,
+	readCursor,
+	secondOf,
+	selectNewEvents,
+	type EventCursor,
+	type EventPage,
+} from './cursor';
+
+const REQUEST_SETTINGS: RequestSettings = { itemIndex: 0, maxRetries: 3, timeoutMs: 30_000 };
+
+// KOMOJU lists at most 100 events per page.
+const MAX_PER_PAGE = 100;
+
+// In manual mode the node looks this far back for an event to show.
+const MANUAL_MAX_PAGES = 10;
+
+async function fetchEventPage(
+	this: IPollFunctions,
+	page: number,
+	perPage: number,
+	startTime: string | null,
+): Promise<EventPage> {
+	const qs: IDataObject = { page, per_page: perPage };
+	if (startTime !== null) qs.start_time = startTime;
+	const body = await komojuApiRequest.call(this, { method: 'GET', path: apiPath('events'), qs }, REQUEST_SETTINGS);
+	const events = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+	const lastPage = typeof body.last_page === 'number' ? body.last_page : page;
+	return { events, lastPage };
+}
+
+/**
+ * The cursor of the first activation: "Emit Events Since" (then the first poll goes on to
+ * emit from it), or KOMOJU's newest event now (then the first poll only remembers it).
+ */
+async function firstCursor(
+	this: IPollFunctions,
+	perPage: number,
+): Promise<{ cursor: EventCursor; emit: boolean }> {
+	const since = this.getNodeParameter('options.emitSince', '') as string;
+	if (since) {
+		const cursor = cursorSince(since);
+		if (cursor) return { cursor, emit: true };
+		throw new NodeOperationError(this.getNode(), `"Emit Events Since" is not a date: ${since}`);
+	}
+	// Reads on only while a page is entirely in the newest second, so all its ids are known.
+	const newestFirst: IDataObject[] = [];
+	for (let page = 1; ; page++) {
+		const { events, lastPage } = await fetchEventPage.call(this, page, perPage, null);
+		newestFirst.push(...events.filter(isEvent));
+		const newest = secondOf(newestFirst[0]?.created_at);
+		const oldestRead = secondOf(newestFirst[newestFirst.length - 1]?.created_at);
+		if (events.length === 0 || page >= lastPage || oldestRead !== newest) break;
+	}
+	return { cursor: cursorAtNewest(newestFirst), emit: false };
+}
+
+/** Manual runs show the newest matching event so the user sees the shape; nothing is saved. */
+async function latestMatchingEvent(
+	this: IPollFunctions,
+	selected: string[],
+	perPage: number,
+): Promise<INodeExecutionData[][]> {
+	for (let page = 1; page <= MANUAL_MAX_PAGES; page++) {
+		const { events, lastPage } = await fetchEventPage.call(this, page, perPage, null);
+		const match = events.find((event) => isEvent(event) && isSelectedEvent(selected, event.type as string));
+		if (match) return [this.helpers.returnJsonArray([match])];
+		if (events.length === 0 || page >= lastPage) break;
+	}
+	throw new NodeOperationError(this.getNode(), 'No KOMOJU event of the selected types found', {
+		description:
+			'KOMOJU has no recent event of these types for this key. Create one (for example a customer, in test mode) and try again, or select more event types.',
+	});
+}
+
+export class KomojuEventsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'KOMOJU Events Trigger',
+		name: 'komojuEventsTrigger',
+		icon: { light: 'file:komoju.svg', dark: 'file:komoju.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow on new KOMOJU events by polling the Events API; needs no public URL',
+		defaults: { name: 'KOMOJU Events Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'komojuApi', required: true }],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				// ping is a webhook delivery only; it never appears in KOMOJU's event list.
+				options: eventOptions
+					.filter((option) => option.value !== 'ping')
+					.map((option) =>
+						option.value === ALL_EVENTS ? { ...option, description: 'Every event' } : option,
+					),
+				default: [ALL_EVENTS],
+				description: 'Events that start the workflow. Others are skipped, and not emitted later.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Emit Events Since',
+						name: 'emitSince',
+						type: 'dateTime',
+						default: '',
+						description:
+							'On the first poll after activation, also emit the events created since this time (whole seconds). Without it the first poll only notes where KOMOJU is and emits nothing from the past.',
+					},
+					{
+						displayName: 'Events Per Request',
+						name: 'perPage',
+						type: 'number',
+						default: MAX_PER_PAGE,
+						typeOptions: { minValue: 1, maxValue: MAX_PER_PAGE, numberPrecision: 0 },
+						description:
+							'How many events to ask KOMOJU for per request (at most 100). When more arrived since the last poll, the node reads further pages.',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const selected = this.getNodeParameter('events', [ALL_EVENTS]) as string[];
+		const perPageOption = Number(this.getNodeParameter('options.perPage', MAX_PER_PAGE));
+		const perPage = Number.isInteger(perPageOption)
+			? Math.min(MAX_PER_PAGE, Math.max(1, perPageOption))
+			: MAX_PER_PAGE;
+
+		if (this.getMode() === 'manual') return await latestMatchingEvent.call(this, selected, perPage);
+
+		const staticData = this.getWorkflowStaticData('node');
+		const stored = readCursor(staticData.cursor);
+		if (stored === undefined) {
+			const { cursor, emit } = await firstCursor.call(this, perPage);
+			if (emit) return await emitNew.call(this, cursor, selected, perPage);
+			staticData.cursor = { ...cursor } as unknown as IDataObject;
+			return null;
+		}
+		return await emitNew.call(this, stored, selected, perPage);
+	}
+}
+
+/**
+ * Reads what arrived after the cursor, then moves the cursor past it and returns the selected
+ * events oldest first. Nothing is stored until every page was read, so a failed request
+ * (thrown as KOMOJU's NodeApiError) leaves the cursor where it was and the next poll retries.
+ */
+async function emitNew(
+	this: IPollFunctions,
+	cursor: EventCursor,
+	selected: string[],
+	perPage: number,
+): Promise<INodeExecutionData[][] | null> {
+	const newestFirst = await fetchUntilSeen(
+		(page) => fetchEventPage.call(this, page, perPage, cursor.after),
+		cursor,
+	);
+	const fresh = selectNewEvents(newestFirst, cursor);
+	// Assigned as a new object so n8n notices the change and saves it.
+	this.getWorkflowStaticData('node').cursor = { ...advanceCursor(cursor, fresh) } as unknown as IDataObject;
+	const matching = fresh.filter((event) => isSelectedEvent(selected, event.type as string));
+	return matching.length > 0 ? [this.helpers.returnJsonArray(matching)] : null;
+}
