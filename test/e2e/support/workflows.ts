@@ -45,7 +45,11 @@ export const CREDENTIALS = {
 	examples: { id: 'komojuSandbox', name: 'KOMOJU Sandbox' },
 	smtp: { id: 'smtpE2e', name: 'SMTP e2e (fake server)' },
 	openAi: { id: 'openAiE2e', name: 'OpenAI e2e (fake server)' },
+	webhook: { id: 'komojuWebhookE2e', name: 'KOMOJU Webhook e2e' },
 };
+
+/** The KOMOJU Webhook API credential's secret; the sandbox's webhook is registered with it. */
+export const WEBHOOK_SECRET = 'whsec_e2e_0123456789abcdef';
 
 export const WRONG_SECRET_KEY = 'sk_test_not_a_real_key';
 
@@ -60,7 +64,15 @@ export const IDS = {
 	exampleSchedule: 'e2eExampleSchedule',
 	exampleEmail: 'e2eExampleEmail',
 	exampleAi: 'e2eExampleAi',
+	trigger: 'e2eKomojuTrigger',
 };
+
+export const KOMOJU_TRIGGER = 'n8n-nodes-komoju.komojuTrigger';
+/** The events the trigger workflow selects (ping is not one of them). */
+export const TRIGGER_EVENTS = ['customer.created', 'payment.captured'];
+/** The trigger node's webhookId: its production URL is /webhook/<id>/komoju. */
+export const TRIGGER_WEBHOOK_ID = '6f1c2b7e-4d0a-4c2e-9a51-0e2e4b0c7a11';
+export const TRIGGER_NODE = 'KOMOJU Trigger';
 
 export const THREE_DS_WEBHOOK_PATH = 'e2e-3ds-payment';
 /**
@@ -95,6 +107,7 @@ export function credentialsFor(env: { sandboxUrl: string; secretKey: string; smt
 			data: { user: '', password: '', host: '127.0.0.1', port: env.smtpPort, secure: false, disableStartTls: true },
 		},
 		{ ...CREDENTIALS.openAi, type: 'openAiApi', data: { apiKey: 'sk-fake-e2e', url: env.openAiUrl } },
+		{ ...CREDENTIALS.webhook, type: 'komojuWebhookApi', data: { webhookSecret: WEBHOOK_SECRET } },
 	];
 }
 
@@ -336,6 +349,18 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 				['Wait for the customer', 'Get'],
 				['Get', 'Record status'],
 			],
+		),
+		workflow(
+			IDS.trigger,
+			'e2e: KOMOJU Trigger',
+			[
+				node(TRIGGER_NODE, KOMOJU_TRIGGER, 1, { events: TRIGGER_EVENTS }, {
+					webhookId: TRIGGER_WEBHOOK_ID,
+					credentials: { komojuWebhookApi: CREDENTIALS.webhook },
+				}),
+				node('Received', 'n8n-nodes-base.noOp', 1, {}),
+			],
+			[[TRIGGER_NODE, 'Received']],
 		),
 	];
 }
