@@ -65,6 +65,7 @@ export const IDS = {
 	exampleEmail: 'e2eExampleEmail',
 	exampleAi: 'e2eExampleAi',
 	trigger: 'e2eKomojuTrigger',
+	eventsTrigger: 'e2eKomojuEventsTrigger',
 };
 
 export const KOMOJU_TRIGGER = 'n8n-nodes-komoju.komojuTrigger';
@@ -73,6 +74,15 @@ export const TRIGGER_EVENTS = ['customer.created', 'payment.captured'];
 /** The trigger node's webhookId: its production URL is /webhook/<id>/komoju. */
 export const TRIGGER_WEBHOOK_ID = '6f1c2b7e-4d0a-4c2e-9a51-0e2e4b0c7a11';
 export const TRIGGER_NODE = 'KOMOJU Trigger';
+
+export const KOMOJU_EVENTS_TRIGGER = 'n8n-nodes-komoju.komojuEventsTrigger';
+export const EVENTS_TRIGGER_NODE = 'KOMOJU Events Trigger';
+/**
+ * Seconds of each minute at which the Events Trigger polls. n8n 2.40.7 refuses a sub-minute
+ * cron ("The polling interval is too short"), so the test polls through several poll times,
+ * each a fixed second of every minute.
+ */
+export const EVENTS_POLL_SECONDS = Array.from({ length: 12 }, (_, index) => index * 5);
 
 export const THREE_DS_WEBHOOK_PATH = 'e2e-3ds-payment';
 /**
@@ -361,6 +371,25 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 				node('Received', 'n8n-nodes-base.noOp', 1, {}),
 			],
 			[[TRIGGER_NODE, 'Received']],
+		),
+		workflow(
+			IDS.eventsTrigger,
+			'e2e: KOMOJU Events Trigger',
+			[
+				node(
+					EVENTS_TRIGGER_NODE,
+					KOMOJU_EVENTS_TRIGGER,
+					1,
+					{
+						pollTimes: { item: EVENTS_POLL_SECONDS.map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })) },
+						events: ['customer.created'],
+						options: {},
+					},
+					{ credentials: { komojuApi: CREDENTIALS.komoju } },
+				),
+				node('Received', 'n8n-nodes-base.noOp', 1, {}),
+			],
+			[[EVENTS_TRIGGER_NODE, 'Received']],
 		),
 	];
 }
