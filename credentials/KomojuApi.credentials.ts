@@ -24,7 +24,7 @@ export class KomojuApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'Your KOMOJU secret key, from the dashboard under Settings → API Keys. Use the test secret key to try things out; it never moves real money.',
+				'Your KOMOJU secret key, from the KOMOJU dashboard (its API keys page; test and live keys are listed separately). Use the test secret key to try things out; it never moves real money.',
 		},
 		{
 			displayName: 'Base URL',
@@ -69,7 +69,7 @@ export class KomojuApi implements ICredentialType {
 				properties: {
 					value: 401,
 					message:
-						'KOMOJU rejected the key. Use the secret key (not the publishable key) from Settings → API Keys, and check the Base URL.',
+						'KOMOJU rejected the key. Use the secret key (not the publishable key) from the KOMOJU dashboard, and check the Base URL.',
 				},
 			},
 		],

@@ -22,7 +22,7 @@ export class KomojuWebhookApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'The secret token of the webhook in the KOMOJU dashboard (Settings → Webhooks). Deliveries whose X-Komoju-Signature does not match it are rejected.',
+				'The secret token of the webhook in the KOMOJU dashboard (Manage → Webhooks). Deliveries whose X-Komoju-Signature does not match it are rejected.',
 		},
 	];
 }

@@ -53,7 +53,7 @@ async function assertSecretConfigured(this: IHookFunctions): Promise<void> {
 	if (secret === '') {
 		throw new NodeOperationError(this.getNode(), 'The KOMOJU webhook secret is empty', {
 			description:
-				'Copy the secret token of this webhook from the KOMOJU dashboard (Settings → Webhooks) into the KOMOJU Webhook API credential. Unsigned deliveries are never accepted.',
+				'Copy the secret token of this webhook from the KOMOJU dashboard (Manage → Webhooks) into the KOMOJU Webhook API credential. Unsigned deliveries are never accepted.',
 		});
 	}
 }
@@ -92,7 +92,7 @@ export class KomojuTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'KOMOJU has no API for webhooks: in the KOMOJU dashboard (Settings → Webhooks) create a webhook with this node’s Production URL and the secret token stored in the credential, and subscribe it to the events below.',
+					'KOMOJU has no API for webhooks: in the KOMOJU dashboard (Manage → Webhooks) create a webhook with this node’s Production URL and the secret token stored in the credential, and subscribe it to the events below.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

@@ -119,7 +119,7 @@ describe('the credential’s Test (POST /rest/credentials/test)', () => {
 		expect(await test(WRONG_SECRET_KEY)).toEqual({
 			status: 'Error',
 			message:
-				'KOMOJU rejected the key. Use the secret key (not the publishable key) from Settings → API Keys, and check the Base URL.',
+				'KOMOJU rejected the key. Use the secret key (not the publishable key) from the KOMOJU dashboard, and check the Base URL.',
 		});
 		const requests = await sandbox.apiRequests('GET', '/api/v1/payments');
 		expect(requests.length).toBeGreaterThanOrEqual(1);
