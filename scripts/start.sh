@@ -25,6 +25,16 @@ credential_name="KOMOJU Sandbox"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# wait_for URL PID TRIES DELAY WHAT: poll URL until it answers, failing early if PID has exited.
+wait_for() {
+	local url=$1 pid=$2 tries=$3 delay=$4 what=$5
+	for _ in $(seq "$tries"); do
+		curl -fs "$url" >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || { echo "$what" >&2; exit 1; }
+		sleep "$delay"
+	done
+}
+
 sandbox_pid=
 n8n_pid=
 stop() {
@@ -60,11 +70,7 @@ else
 	secret_key=sk_test_sandbox
 	node sandbox/server.js --port "$sandbox_port" &
 	sandbox_pid=$!
-	for _ in $(seq 50); do
-		curl -fs "$base_url/__sandbox/state" >/dev/null 2>&1 && break
-		kill -0 "$sandbox_pid" 2>/dev/null || { echo "The sandbox did not start (is port $sandbox_port free?)" >&2; exit 1; }
-		sleep 0.1
-	done
+	wait_for "$base_url/__sandbox/state" "$sandbox_pid" 50 0.1 "The sandbox did not start (is port $sandbox_port free?)"
 fi
 
 step "5/6 Credential \"$credential_name\" and the example workflows"
@@ -98,11 +104,7 @@ N8N_HOST=localhost N8N_LOG_LEVEL=${N8N_LOG_LEVEL:-warn} \
 	N8N_INSTANCE_OWNER_PASSWORD_HASH=$owner_hash \
 	bash scripts/n8n/n8n.sh "$user_folder" start &
 n8n_pid=$!
-for _ in $(seq 240); do
-	curl -fs "http://127.0.0.1:$N8N_PORT/healthz/readiness" >/dev/null 2>&1 && break
-	kill -0 "$n8n_pid" 2>/dev/null || { echo "n8n stopped (is port $N8N_PORT free?)" >&2; exit 1; }
-	sleep 0.5
-done
+wait_for "http://127.0.0.1:$N8N_PORT/healthz/readiness" "$n8n_pid" 240 0.5 "n8n stopped (is port $N8N_PORT free?)"
 
 cat <<EOF
 
