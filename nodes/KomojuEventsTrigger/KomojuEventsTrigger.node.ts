@@ -8,41 +8,28 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { apiPath, komojuApiRequest, type RequestSettings } from '../Komoju/transport';
+import { apiPath, komojuPages, MAX_PER_PAGE, type RequestSettings } from '../Komoju/transport';
 import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../KomojuTrigger/events';
 import {
 	advanceCursor,
 	cursorAtNewest,
 	cursorSince,
-	fetchUntilSeen,
+	readUntilSeen,
 	isEvent,
 	readCursor,
 	secondOf,
 	selectNewEvents,
 	type EventCursor,
-	type EventPage,
 } from './cursor';
 
 const REQUEST_SETTINGS: RequestSettings = { itemIndex: 0, maxRetries: 3, timeoutMs: 30_000 };
 
-// KOMOJU lists at most 100 events per page.
-const MAX_PER_PAGE = 100;
-
 // In manual mode the node looks this far back for an event to show.
 const MANUAL_MAX_PAGES = 10;
 
-async function fetchEventPage(
-	this: IPollFunctions,
-	page: number,
-	perPage: number,
-	startTime: string | null,
-): Promise<EventPage> {
-	const qs: IDataObject = { page, per_page: perPage };
-	if (startTime !== null) qs.start_time = startTime;
-	const body = await komojuApiRequest.call(this, { method: 'GET', path: apiPath('events'), qs }, REQUEST_SETTINGS);
-	const events = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-	const lastPage = typeof body.last_page === 'number' ? body.last_page : page;
-	return { events, lastPage };
+function eventPages(this: IPollFunctions, perPage: number, startTime: string | null) {
+	const qs: IDataObject = startTime === null ? {} : { start_time: startTime };
+	return komojuPages.call(this, { method: 'GET', path: apiPath('events'), qs }, REQUEST_SETTINGS, perPage);
 }
 
 /**
@@ -61,12 +48,11 @@ async function firstCursor(
 	}
 	// Reads on only while a page is entirely in the newest second, so all its ids are known.
 	const newestFirst: IDataObject[] = [];
-	for (let page = 1; ; page++) {
-		const { events, lastPage } = await fetchEventPage.call(this, page, perPage, null);
-		newestFirst.push(...events.filter(isEvent));
+	for await (const { items } of eventPages.call(this, perPage, null)) {
+		newestFirst.push(...items.filter(isEvent));
 		const newest = secondOf(newestFirst[0]?.created_at);
 		const oldestRead = secondOf(newestFirst[newestFirst.length - 1]?.created_at);
-		if (events.length === 0 || page >= lastPage || oldestRead !== newest) break;
+		if (oldestRead !== newest) break;
 	}
 	return { cursor: cursorAtNewest(newestFirst), emit: false };
 }
@@ -77,11 +63,10 @@ async function latestMatchingEvent(
 	selected: string[],
 	perPage: number,
 ): Promise<INodeExecutionData[][]> {
-	for (let page = 1; page <= MANUAL_MAX_PAGES; page++) {
-		const { events, lastPage } = await fetchEventPage.call(this, page, perPage, null);
-		const match = events.find((event) => isEvent(event) && isSelectedEvent(selected, event.type as string));
+	for await (const { items, page } of eventPages.call(this, perPage, null)) {
+		const match = items.find((event) => isEvent(event) && isSelectedEvent(selected, event.type as string));
 		if (match) return [this.helpers.returnJsonArray([match])];
-		if (events.length === 0 || page >= lastPage) break;
+		if (page >= MANUAL_MAX_PAGES) break;
 	}
 	throw new NodeOperationError(this.getNode(), 'No KOMOJU event of the selected types found', {
 		description:
@@ -180,10 +165,7 @@ async function emitNew(
 	selected: string[],
 	perPage: number,
 ): Promise<INodeExecutionData[][] | null> {
-	const newestFirst = await fetchUntilSeen(
-		(page) => fetchEventPage.call(this, page, perPage, cursor.after),
-		cursor,
-	);
+	const newestFirst = await readUntilSeen(eventPages.call(this, perPage, cursor.after), cursor);
 	const fresh = selectNewEvents(newestFirst, cursor);
 	// Assigned as a new object so n8n notices the change and saves it.
 	this.getWorkflowStaticData('node').cursor = { ...advanceCursor(cursor, fresh) } as unknown as IDataObject;

@@ -12,12 +12,6 @@ export interface EventCursor {
 	ids: string[];
 }
 
-/** One page of `GET /api/v1/events`, newest first. */
-export interface EventPage {
-	events: IDataObject[];
-	lastPage: number;
-}
-
 /** More events than this in one second would be emitted again; KOMOJU creates far fewer. */
 export const MAX_IDS_PER_SECOND = 1000;
 
@@ -75,20 +69,19 @@ export function isNewEvent(event: IDataObject, cursor: EventCursor): boolean {
 }
 
 /**
- * Reads pages (newest first) until one reaches an event the cursor has seen, or the last page.
- * Returns every event read, newest first; an error from `fetchPage` leaves nothing changed.
+ * Reads pages (newest first) until one reaches an event the cursor has seen, or the pages end.
+ * Returns every event read, newest first; an error while paging leaves nothing changed.
  */
-export async function fetchUntilSeen(
-	fetchPage: (page: number) => Promise<EventPage>,
+export async function readUntilSeen(
+	pages: AsyncIterable<{ items: IDataObject[] }>,
 	cursor: EventCursor,
 ): Promise<IDataObject[]> {
 	const read: IDataObject[] = [];
-	for (let page = 1; ; page++) {
-		const { events, lastPage } = await fetchPage(page);
-		read.push(...events);
-		const reachedSeen = events.some((event) => isEvent(event) && !isNewEvent(event, cursor));
-		if (reachedSeen || events.length === 0 || page >= lastPage) return read;
+	for await (const { items } of pages) {
+		read.push(...items);
+		if (items.some((event) => isEvent(event) && !isNewEvent(event, cursor))) break;
 	}
+	return read;
 }
 
 /**

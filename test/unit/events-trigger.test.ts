@@ -5,7 +5,7 @@ import {
 	apiTime,
 	cursorAtNewest,
 	cursorSince,
-	fetchUntilSeen,
+	readUntilSeen,
 	isNewEvent,
 	MAX_IDS_PER_SECOND,
 	readCursor,
@@ -77,33 +77,36 @@ describe('the events cursor', () => {
 	});
 });
 
-describe('fetchUntilSeen', () => {
+describe('readUntilSeen', () => {
 	const cursor: EventCursor = { after: at(10), ids: ['a'] };
 
-	it('stops at the page that reaches a seen event', async () => {
+	/** Pages served lazily, as the transport's komojuPages does; `asked` records each one read. */
+	async function* served(pages: IDataObject[][], asked: number[] = []) {
+		for (const [index, items] of pages.entries()) {
+			asked.push(index + 1);
+			yield { items };
+		}
+	}
+
+	it('stops reading at the page that reaches a seen event', async () => {
 		const pages = [[event('d', 12), event('c', 11)], [event('b', 10), event('a', 10)], [event('never', 9)]];
 		const asked: number[] = [];
-		const read = await fetchUntilSeen(async (page) => {
-			asked.push(page);
-			return { events: pages[page - 1], lastPage: 3 };
-		}, cursor);
+		const read = await readUntilSeen(served(pages, asked), cursor);
 		expect(asked).toEqual([1, 2]);
 		expect(ids(selectNewEvents(read, cursor))).toEqual(['b', 'c', 'd']);
 	});
 
-	it('stops at last_page and on an empty page', async () => {
+	it('reads every page when none reaches a seen event', async () => {
 		const asked: number[] = [];
-		await fetchUntilSeen(async (page) => {
-			asked.push(page);
-			return { events: [event(`n${page}`, 20 - page)], lastPage: 2 };
-		}, cursor);
+		const read = await readUntilSeen(served([[event('n1', 19)], [event('n2', 18)]], asked), cursor);
 		expect(asked).toEqual([1, 2]);
-		expect(await fetchUntilSeen(async () => ({ events: [], lastPage: 5 }), cursor)).toEqual([]);
+		expect(ids(read)).toEqual(['n1', 'n2']);
+		expect(await readUntilSeen(served([]), cursor)).toEqual([]);
 	});
 
 	it('emits an event once when a new arrival shifts it onto the next page', async () => {
 		const pages = [[event('e', 13), event('d', 12)], [event('d', 12), event('c', 11)], [event('a', 10)]];
-		const read = await fetchUntilSeen(async (page) => ({ events: pages[page - 1], lastPage: 3 }), cursor);
+		const read = await readUntilSeen(served(pages), cursor);
 		expect(ids(selectNewEvents(read, cursor))).toEqual(['c', 'd', 'e']);
 	});
 });

@@ -1,0 +1,175 @@
+import {
+	sleep,
+	type NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { komojuApiError, komojuConnectionError, unexpectedResponseError } from './errors';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry';
+
+export const API_PREFIX = '/api/v1';
+
+/** The n8n contexts that call KOMOJU: the action node's execute() and the events poller's poll(). */
+export type KomojuRequestContext = IExecuteFunctions | IPollFunctions;
+
+export interface KomojuRequest {
+	method: IHttpRequestMethods;
+	/** Path below /api/v1, built with apiPath() so ids are encoded. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** Required for POST: KOMOJU replays the first result for a repeated key. */
+	idempotencyKey?: string;
+}
+
+export interface RequestSettings {
+	itemIndex: number;
+	maxRetries: number;
+	timeoutMs: number;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+interface ConnectionSettings {
+	baseUrl: string;
+	apiVersion: string;
+}
+
+/** Joins path segments below /api/v1, URL-encoding each one (ids may hold any character). */
+export function apiPath(...segments: string[]): string {
+	return `/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
+}
+
+// Read on every request, as n8n itself does for the authentication: a poller's context lives
+// across polls, and a cached copy would miss an edited credential.
+async function connectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
+	const credentials = await context.getCredentials('komojuApi');
+	return {
+		baseUrl: String(credentials.baseUrl || 'https://komoju.com').trim().replace(/\/+$/, ''),
+		apiVersion: String(credentials.apiVersion ?? '').trim(),
+	};
+}
+
+function headerValue(headers: IDataObject, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+/** n8n wraps transport failures; the network code sits on the wrapped axios error. */
+function networkCodeOf(error: unknown): string | undefined {
+	const candidates = [error as IDataObject, (error as { cause?: IDataObject })?.cause];
+	for (const candidate of candidates) {
+		const code = candidate?.code;
+		if (typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code)) return code;
+	}
+	return undefined;
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	if (body.trim() === '') return undefined;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
+
+type Attempt =
+	| { body: IDataObject }
+	| { failure: AttemptFailure; toError: (attempts: number) => NodeApiError };
+
+/** Sends the request once. HTTP errors come back as a failure; only bad 2xx bodies throw. */
+async function sendOnce(
+	context: KomojuRequestContext,
+	options: IHttpRequestOptions,
+	itemIndex: number,
+): Promise<Attempt> {
+	const node = context.getNode();
+	let response: FullResponse;
+	try {
+		response = (await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			'komojuApi',
+			options,
+		)) as FullResponse;
+	} catch (error) {
+		// Never rethrown as it is: n8n's error keeps the request, card data included, as its cause.
+		const networkCode = networkCodeOf(error);
+		const reason = String((error as Error)?.message ?? '');
+		return {
+			failure: { networkCode },
+			toError: (attempts) => komojuConnectionError(node, networkCode, reason, attempts, itemIndex),
+		};
+	}
+
+	const { statusCode } = response;
+	const body = parseBody(response.body);
+	if (statusCode >= 200 && statusCode < 300) {
+		if (!body || typeof body !== 'object' || Array.isArray(body)) {
+			const what = body === undefined ? 'an empty body' : 'a body that is not a JSON object';
+			throw unexpectedResponseError(node, statusCode, what, itemIndex);
+		}
+		return { body: body as IDataObject };
+	}
+	return {
+		failure: { status: statusCode, retryAfter: headerValue(response.headers ?? {}, 'retry-after') },
+		toError: () => komojuApiError(node, statusCode, body, itemIndex),
+	};
+}
+
+/**
+ * The only function in the package that talks to KOMOJU. It adds the API version and
+ * idempotency headers, retries what is safe to repeat (see retryDelayMs), and turns every
+ * failure into a NodeApiError that names the item and never carries the request body.
+ */
+export async function komojuApiRequest(
+	this: KomojuRequestContext,
+	request: KomojuRequest,
+	settings: RequestSettings,
+): Promise<IDataObject> {
+	const { baseUrl, apiVersion } = await connectionSettings(this);
+	const headers: IDataObject = {};
+	if (apiVersion) headers['X-KOMOJU-API-VERSION'] = apiVersion;
+	if (request.idempotencyKey) headers['X-KOMOJU-IDEMPOTENCY'] = request.idempotencyKey;
+	const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries };
+	const route = `${request.method} ${API_PREFIX}${request.path}`;
+
+	for (let retriesSoFar = 0; ; retriesSoFar++) {
+		const attempt = await sendOnce(
+			this,
+			{
+				method: request.method,
+				url: `${baseUrl}${API_PREFIX}${request.path}`,
+				headers: { ...headers },
+				qs: request.qs,
+				body: request.body,
+				json: true,
+				timeout: settings.timeoutMs,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			},
+			settings.itemIndex,
+		);
+		if ('body' in attempt) return attempt.body;
+
+		const delay = retryDelayMs(attempt.failure, {
+			method: request.method,
+			hasIdempotencyKey: Boolean(request.idempotencyKey),
+			retriesSoFar,
+			policy,
+		});
+		if (delay === undefined) throw attempt.toError(retriesSoFar + 1);
+		const reason = attempt.failure.status ?? attempt.failure.networkCode;
+		this.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
+		await sleep(delay);
+	}
+}
