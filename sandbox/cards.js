@@ -22,7 +22,7 @@ const { isPlainObject, rejectUnknown, optionalString, optionalEmail, optionalEnu
  * @typedef {{ brand: Brand, behaviour: CardBehaviour }} TestCard
  * @typedef {{
  *   number: string, brand: Brand, lastFour: string, month: number, year: number,
- *   name?: string, behaviour: CardBehaviour, label: string
+ *   name?: string, email?: string, behaviour: CardBehaviour, label: string
  * }} Card
  */
 
@@ -160,7 +160,7 @@ function parseCard(pd, nowMs) {
 	const name = optionalString(pd.name, `${p}.name`);
 	const given = optionalString(pd.given_name, `${p}.given_name`);
 	const family = optionalString(pd.family_name, `${p}.family_name`);
-	optionalEmail(pd.email, `${p}.email`);
+	const email = optionalEmail(pd.email, `${p}.email`);
 	for (const key of CARD_FIELDS) {
 		if (key.includes('_address_') || key === 'scheme_reference') optionalString(pd[key], `${p}.${key}`);
 	}
@@ -187,6 +187,7 @@ function parseCard(pd, nowMs) {
 		month,
 		year,
 		...(fullName ? { name: fullName } : {}),
+		...(email ? { email } : {}),
 		behaviour,
 		label: behaviour.kind === '3ds' ? behaviour.scenario : 'regular_success',
 	};
@@ -207,4 +208,24 @@ function scrubbed(card) {
 	};
 }
 
-module.exports = { TEST_CARDS, parseCard, scrubbed, isExpired, assertNotExpired };
+/**
+ * The scrubbed card as a payment shows it (docs §10.1 `payment_details` for cards).
+ * @param {Card} card
+ */
+function paymentDetails(card) {
+	return {
+		type: 'credit_card',
+		email: card.email || null,
+		brand: card.brand,
+		last_four_digits: card.lastFour,
+		month: card.month,
+		year: card.year,
+	};
+}
+
+/** Sandbox-view summary of a card (never the number). @param {Card} card */
+function cardView(card) {
+	return { brand: card.brand, lastFour: card.lastFour, month: card.month, year: card.year, testCard: card.label };
+}
+
+module.exports = { TEST_CARDS, parseCard, scrubbed, paymentDetails, cardView, isExpired, assertNotExpired };

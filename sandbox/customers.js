@@ -1,56 +1,129 @@
 // @ts-check
 'use strict';
 
-/** Customers (stored cards, docs §10.2): create and get. */
+/** Customers (stored cards, docs §10.2): create, get, list, update and delete. */
 
-const { invalid, missing, notFound } = require('./errors');
-const { parseCard, scrubbed } = require('./cards');
-const { isBlank, rejectUnknown, currency, optionalEmail, optionalEnum, metadata } = require('./validate');
-const { newId, iso } = require('./state');
+const { ApiError, invalid, missing, notFound } = require('./errors');
+const { parseCard, scrubbed, assertNotExpired } = require('./cards');
+const { isBlank, rejectUnknown, currency, optionalEmail, optionalEnum, metadata, LOCALES } = require('./validate');
+const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
+const { parseListQuery, listBody, noQuery } = require('./lists');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
  * @typedef {import('./secure-tokens').Result} Result
  * @typedef {import('./state').Customer} Customer
+ * @typedef {import('./state').State} State
+ * @typedef {import('./state').ApiKey} ApiKey
  */
 
-const CREATE_FIELDS = new Set(['payment_details', 'email', 'currency', 'metadata', 'locale']);
+const FIELDS = new Set(['payment_details', 'email', 'currency', 'metadata', 'locale']);
 
 /** @param {Env & { scenario: string | null }} env @returns {Result} */
 function createCustomer(env) {
 	const { state, auth, body } = env;
-	rejectUnknown(body, CREATE_FIELDS, '');
+	rejectUnknown(body, FIELDS, '');
 	if (isBlank(body.payment_details)) throw missing('payment_details');
 	const card = parseCard(body.payment_details, state.clock());
 	const email = optionalEmail(body.email, 'email');
 	const cur = isBlank(body.currency) ? null : currency(body.currency, 'currency');
 	const meta = metadata(body.metadata, 'metadata');
-	const locale = optionalEnum(body.locale, 'locale', ['ja', 'en', 'ko']);
+	const locale = optionalEnum(body.locale, 'locale', LOCALES);
+	const customer = storeCustomer(state, { merchant: auth.merchant, email: email || null, currency: cur, metadata: meta, locale: locale || null, card, scenario: env.scenario });
+	return { status: 200, body: present(customer) };
+}
+
+/**
+ * Stores a customer and records `customer.created` (also used by a session in a customer mode).
+ * @param {State} state
+ * @param {Omit<Customer, 'id' | 'createdAt' | 'seq'>} input
+ */
+function storeCustomer(state, input) {
 	/** @type {Customer} */
-	const customer = {
-		id: newId(),
-		merchant: auth.merchant,
-		email: email || null,
-		currency: cur,
-		metadata: meta,
-		locale: locale || null,
-		card,
-		scenario: env.scenario,
-		createdAt: state.clock(),
-	};
+	const customer = { id: newId(), ...input, createdAt: state.clock(), seq: nextSeq(state) };
 	state.customers.set(customer.id, customer);
 	recordEvent(state, customer.merchant, 'customer.created', present(customer));
-	return { status: 200, body: present(customer) };
+	return customer;
+}
+
+/** @param {Env} env */
+function find(env) {
+	const customer = env.state.customers.get(env.id);
+	if (!customer || customer.merchant !== env.auth.merchant) throw notFound('The customer could not be found.');
+	return customer;
 }
 
 /** @param {Env} env @returns {Result} */
 function getCustomer(env) {
-	const keys = Object.keys(env.query);
-	if (keys.length) throw invalid(keys[0], 'unknown parameter');
-	const customer = env.state.customers.get(env.id);
-	if (!customer || customer.merchant !== env.auth.merchant) throw notFound('The customer could not be found.');
+	noQuery(env.query);
+	return { status: 200, body: present(find(env)) };
+}
+
+/** @param {Env} env @returns {Result} */
+function listCustomers(env) {
+	const q = parseListQuery(env.query, ['expiration']);
+	const exp = q.params.expiration;
+	/** @type {{ month: number, year: number } | null} */
+	let expiry = null;
+	if (exp !== undefined) {
+		if (!/^(0[1-9]|1[0-2])\d{2}$/.test(exp)) throw invalid('expiration', 'must be MMYY');
+		expiry = { month: Number(exp.slice(0, 2)), year: 2000 + Number(exp.slice(2)) };
+	}
+	const mine = [...env.state.customers.values()].filter(
+		(c) => c.merchant === env.auth.merchant && (expiry === null || (c.card.month === expiry.month && c.card.year === expiry.year)),
+	);
+	return { status: 200, body: listBody(mine, q, present) };
+}
+
+/**
+ * PATCH: any of the create fields; each given field replaces the stored one (`metadata` as a whole).
+ * `null` clears `email`, `currency`, `locale` and `metadata`; `payment_details` cannot be cleared.
+ * @param {Env} env @returns {Result}
+ */
+function updateCustomer(env) {
+	const { state, body } = env;
+	const customer = find(env);
+	rejectUnknown(body, FIELDS, '');
+	if (Object.keys(body).length === 0) throw missing('payment_details');
+	const next = { ...customer };
+	if ('payment_details' in body) {
+		if (isBlank(body.payment_details)) throw missing('payment_details');
+		next.card = parseCard(body.payment_details, state.clock());
+	}
+	if ('email' in body) next.email = optionalEmail(body.email, 'email') || null;
+	if ('currency' in body) next.currency = isBlank(body.currency) ? null : currency(body.currency, 'currency');
+	if ('metadata' in body) next.metadata = metadata(body.metadata, 'metadata');
+	if ('locale' in body) next.locale = optionalEnum(body.locale, 'locale', LOCALES) || null;
+	Object.assign(customer, next);
+	recordEvent(state, customer.merchant, 'customer.updated', present(customer));
 	return { status: 200, body: present(customer) };
+}
+
+/** DELETE: 200 with the customer as it was; afterwards it is 404 everywhere. @param {Env} env @returns {Result} */
+function deleteCustomer(env) {
+	noQuery(env.query);
+	const customer = find(env);
+	env.state.customers.delete(customer.id);
+	recordEvent(env.state, customer.merchant, 'customer.deleted', present(customer));
+	return { status: 200, body: present(customer) };
+}
+
+/**
+ * The customer whose stored card pays (secure tokens, payments): 404 with param `customer`
+ * when unknown, deleted or another merchant's; 422 `card_expired` when the card has expired
+ * since; 402 `insufficient_funds` for a customer made with that scenario.
+ * @param {State} state @param {ApiKey} auth @param {unknown} id
+ */
+function chargeableCustomer(state, auth, id) {
+	if (typeof id !== 'string') throw invalid('customer', 'must be a customer id');
+	const customer = state.customers.get(id);
+	if (!customer || customer.merchant !== auth.merchant) throw new ApiError(404, 'not_found', 'The customer could not be found.', 'customer');
+	assertNotExpired(customer.card, state.clock(), 'customer');
+	if (customer.scenario === 'insufficient_funds') {
+		throw new ApiError(402, 'insufficient_funds', 'The card has insufficient funds.', null);
+	}
+	return customer;
 }
 
 /** @param {Customer} c */
@@ -72,4 +145,4 @@ function view(c) {
 	return { ...present(c), merchant: c.merchant, testCard: c.card.label, scenario: c.scenario };
 }
 
-module.exports = { createCustomer, getCustomer, present, view };
+module.exports = { createCustomer, storeCustomer, getCustomer, listCustomers, updateCustomer, deleteCustomer, chargeableCustomer, present, view };

@@ -7,9 +7,9 @@
  * newest first; `GET /events/{id}` reads one.
  */
 
-const { invalid, notFound } = require('./errors');
+const { notFound } = require('./errors');
 const { maskDeep } = require('./record');
-const { single, positiveInt, isoTime, MAX_PER_PAGE } = require('./payments');
+const { parseListQuery, listBody, newestFirst, noQuery } = require('./lists');
 const { newId, iso } = require('./state');
 const webhooks = require('./webhooks');
 
@@ -20,8 +20,6 @@ const webhooks = require('./webhooks');
  * @typedef {import('./secure-tokens').Env} Env
  * @typedef {import('./secure-tokens').Result} Result
  */
-
-const LIST_PARAMS = new Set(['page', 'per_page', 'start_time', 'end_time']);
 
 /**
  * Records an event and hands it to the webhooks. `data` is the object as the API returns it;
@@ -44,40 +42,16 @@ function copy(e) {
 	return JSON.parse(JSON.stringify(e));
 }
 
-/** Newest first: by created_at (whole seconds, as shown), then by recording order. @param {StoredEvent[]} list */
-function newestFirst(list) {
-	return list.sort((a, b) => second(b.createdAt) - second(a.createdAt) || b.seq - a.seq);
-}
-
-/** @param {number} ms */
-function second(ms) {
-	return Math.floor(ms / 1000) * 1000;
-}
-
 /** @param {Env} env @returns {Result} */
 function listEvents(env) {
-	const q = env.query;
-	for (const k of Object.keys(q)) if (!LIST_PARAMS.has(k)) throw invalid(k, 'unknown parameter');
-	const page = positiveInt(single(q, 'page'), 'page', 1);
-	const perPage = positiveInt(single(q, 'per_page'), 'per_page', 10);
-	if (perPage > MAX_PER_PAGE) throw invalid('per_page', `must be at most ${MAX_PER_PAGE}`);
-	const start = isoTime(single(q, 'start_time'), 'start_time');
-	const end = isoTime(single(q, 'end_time'), 'end_time');
-	if (start !== null && end !== null && end < start) throw invalid('end_time', 'must not be before start_time');
-	const all = newestFirst(
-		[...env.state.events.values()].filter(
-			(s) => s.merchant === env.auth.merchant && (start === null || second(s.createdAt) >= start) && (end === null || second(s.createdAt) <= end),
-		),
-	);
-	const total = all.length;
-	const data = all.slice((page - 1) * perPage, page * perPage).map((s) => copy(s.event));
-	return { status: 200, body: { resource: 'list', total, page, per_page: perPage, last_page: Math.max(1, Math.ceil(total / perPage)), data } };
+	const q = parseListQuery(env.query, []);
+	const mine = [...env.state.events.values()].filter((s) => s.merchant === env.auth.merchant);
+	return { status: 200, body: listBody(mine, q, (s) => copy(s.event)) };
 }
 
 /** @param {Env} env @returns {Result} */
 function getEvent(env) {
-	const keys = Object.keys(env.query);
-	if (keys.length) throw invalid(keys[0], 'unknown parameter');
+	noQuery(env.query);
 	const stored = env.state.events.get(env.id);
 	if (!stored || stored.merchant !== env.auth.merchant) throw notFound('The event could not be found.');
 	return { status: 200, body: copy(stored.event) };

@@ -2,79 +2,389 @@
 'use strict';
 
 /**
- * Read-only payment endpoints used by the node: `GET /payments` (the credential
- * test, always empty) and `GET /payment_methods`.
+ * Payments (docs §10.1) as a state machine: create (card object, token or secure-token
+ * id, or a stored customer), get, list, update, capture, refund and cancel; and
+ * `GET /payment_methods`.
+ *
+ *   create ─┬─ capture: true ──────────────→ captured ──refund (all)──→ refunded
+ *           └─ capture: false → authorized ─┬─ capture ──→ captured
+ *                                           └─ cancel ───→ cancelled
  */
 
-const { invalid } = require('./errors');
-const { CURRENCIES } = require('./validate');
+const { ApiError, invalid, missing, notFound } = require('./errors');
+const { parseCard, paymentDetails, cardView } = require('./cards');
+const {
+	CURRENCIES, LOCALES, isBlank, isPlainObject, rejectUnknown, requireAmount, requireCurrency, nonNegativeInteger,
+	optionalString, optionalEnum, optionalBoolean, optionalHttpUrl, metadata, sourceChoice,
+} = require('./validate');
+const { newId, iso, nextSeq } = require('./state');
+const { recordEvent } = require('./events');
+const { chargeableCustomer } = require('./customers');
+const { parseListQuery, listBody, noQuery } = require('./lists');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
  * @typedef {import('./secure-tokens').Result} Result
+ * @typedef {import('./state').State} State
+ * @typedef {import('./state').Payment} Payment
+ * @typedef {import('./state').ApiKey} ApiKey
+ * @typedef {import('./cards').Card} Card
  */
 
-const LIST_PARAMS = new Set(['page', 'per_page', 'start_time', 'end_time', 'currency', 'external_order_num', 'status', 'merchant_id']);
+const CREATE_FIELDS = new Set([
+	'amount', 'currency', 'payment_details', 'customer', 'capture', 'description', 'tax', 'external_order_num',
+	'return_url', 'cancel_url', 'locale', 'metadata', 'fraud_details',
+]);
+const FRAUD_FIELDS = new Set(['customer_ip', 'customer_email', 'browser_language', 'browser_user_agent']);
 const STATUSES = new Set(['pending', 'authorized', 'captured', 'cancelled', 'expired', 'refunded', 'failed']);
-const MAX_PER_PAGE = 100;
+const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
-/**
- * @param {Record<string, string | string[]>} query
- * @param {string} name
- * @returns {string | undefined}
- */
-function single(query, name) {
-	const v = query[name];
-	if (Array.isArray(v)) throw invalid(name, 'given more than once');
-	return v;
-}
+/** Methods enabled for the sandbox merchant, per currency (the sandbox's own list). */
+const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
+	JPY: ['credit_card', 'konbini', 'paypay', 'bank_transfer'],
+	USD: ['credit_card'],
+});
+const CARD_BRANDS = ['visa', 'master', 'jcb', 'american_express', 'diners_club'];
 
-/** @param {string | undefined} v @param {string} name @param {number} fallback */
-function positiveInt(v, name, fallback) {
-	if (v === undefined) return fallback;
-	if (!/^[1-9]\d{0,8}$/.test(v)) throw invalid(name, 'must be a positive integer');
-	return Number(v);
+/** @param {string} currency */
+function enabledTypes(currency) {
+	return PAYMENT_METHODS[currency] || [];
 }
 
 /**
- * An ISO 8601 date-time with a time zone (`2026-01-02T03:04:05Z`, `…+09:00`), as epoch ms; null when absent.
- * @param {string | undefined} v @param {string} name @returns {number | null}
+ * @typedef {{ card: Card, customerId: string | null, source: string, consume: (paymentId: string) => void }} Source
  */
-function isoTime(v, name) {
-	if (v === undefined) return null;
-	const ms = Date.parse(v);
-	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(ms)) {
-		throw invalid(name, 'must be an ISO 8601 date-time');
+
+/** @param {Env & { scenario: string | null }} env @returns {Result} */
+function createPayment(env) {
+	const { state, auth, body } = env;
+	rejectUnknown(body, CREATE_FIELDS, '');
+	const amount = requireAmount(body.amount, 'amount');
+	const currency = requireCurrency(body.currency, 'currency');
+	const capture = optionalBoolean(body.capture, 'capture', true);
+	const description = optionalString(body.description, 'description') || null;
+	const tax = isBlank(body.tax) ? 0 : nonNegativeInteger(body.tax, 'tax');
+	const externalOrderNum = optionalString(body.external_order_num, 'external_order_num') || null;
+	const returnUrl = optionalHttpUrl(body.return_url, 'return_url');
+	const cancelUrl = optionalHttpUrl(body.cancel_url, 'cancel_url');
+	const locale = optionalEnum(body.locale, 'locale', LOCALES) || null;
+	const meta = metadata(body.metadata, 'metadata');
+	const fraudDetails = parseFraudDetails(body.fraud_details);
+
+	/** @type {Source} */
+	let source;
+	if (sourceChoice(body) === 'customer') {
+		const customer = chargeableCustomer(state, auth, body.customer);
+		source = { card: customer.card, customerId: customer.id, source: 'customer', consume: () => {} };
+	} else if (typeof body.payment_details === 'string') {
+		source = tokenSource(state, auth, body.payment_details, amount, currency);
+	} else {
+		const card = parseCard(body.payment_details, state.clock());
+		refuseThreeDs(card);
+		source = { card, customerId: null, source: 'card', consume: () => {} };
 	}
-	return ms;
+	if (env.scenario === 'insufficient_funds') throw new ApiError(402, 'insufficient_funds', 'The card has insufficient funds.', null);
+
+	const payment = storePayment(state, {
+		merchant: auth.merchant, amount, tax, currency, customerId: source.customerId, card: source.card, description,
+		externalOrderNum, metadata: meta, locale, sessionId: null, capture, source: source.source, fraudDetails, returnUrl, cancelUrl,
+	});
+	source.consume(payment.id);
+	return { status: 200, body: present(payment) };
+}
+
+/**
+ * Creates the payment (authorized or captured) and records its event.
+ * @param {State} state
+ * @param {{ merchant: string, amount: number, tax: number, currency: string, customerId: string | null, card: Card,
+ *   description: string | null, externalOrderNum: string | null, metadata: Record<string, string>, locale: string | null,
+ *   sessionId: string | null, capture: boolean, source: string, fraudDetails: Record<string, string> | null,
+ *   returnUrl: string | null, cancelUrl: string | null }} input
+ */
+function storePayment(state, input) {
+	const now = state.clock();
+	/** @type {Payment} */
+	const payment = {
+		id: newId(),
+		merchant: input.merchant,
+		seq: nextSeq(state),
+		status: input.capture ? 'captured' : 'authorized',
+		amount: input.amount,
+		tax: input.tax,
+		currency: input.currency,
+		customerId: input.customerId,
+		card: input.card,
+		description: input.description,
+		capturedAt: input.capture ? now : null,
+		externalOrderNum: input.externalOrderNum,
+		metadata: input.metadata,
+		createdAt: now,
+		amountRefunded: 0,
+		locale: input.locale,
+		sessionId: input.sessionId,
+		refunds: [],
+		source: input.source,
+		fraudDetails: input.fraudDetails,
+		returnUrl: input.returnUrl,
+		cancelUrl: input.cancelUrl,
+	};
+	state.payments.set(payment.id, payment);
+	recordEvent(state, payment.merchant, input.capture ? 'payment.captured' : 'payment.authorized', present(payment));
+	return payment;
+}
+
+/** @param {unknown} v @returns {Record<string, string> | null} */
+function parseFraudDetails(v) {
+	if (isBlank(v)) return null;
+	if (!isPlainObject(v)) throw invalid('fraud_details', 'must be an object');
+	rejectUnknown(v, FRAUD_FIELDS, 'fraud_details.');
+	/** @type {Record<string, string>} */
+	const out = {};
+	for (const [k, val] of Object.entries(v)) {
+		const s = optionalString(val, `fraud_details.${k}`, 1000);
+		if (s !== undefined) out[k] = s;
+	}
+	return out;
+}
+
+/** 3DS test cards cannot be charged directly: they need a secure token or a session. @param {Card} card */
+function refuseThreeDs(card) {
+	if (card.behaviour.kind === '3ds') {
+		throw new ApiError(
+			422,
+			'unprocessable_entity',
+			'This card requires 3D Secure authentication. Create a secure token (POST /secure_tokens) or a session and pay with it.',
+			'payment_details',
+		);
+	}
+}
+
+/**
+ * `payment_details` as a string: a secure token id or a token id.
+ * @param {State} state @param {ApiKey} auth @param {string} id @param {number} amount @param {string} currency
+ * @returns {Source}
+ */
+function tokenSource(state, auth, id, amount, currency) {
+	const p = 'payment_details';
+	const now = state.clock();
+	/** @param {string} why */
+	const unusable = (why) => invalid(p, why);
+	const secure = state.secureTokens.get(id);
+	if (secure && secure.merchant === auth.merchant) {
+		if (secure.paymentId !== null) throw unusable('the secure token has already been used for a payment');
+		if (now >= secure.createdAt + TOKEN_LIFETIME_MS) throw unusable('the secure token has expired (24 hours after creation)');
+		if (secure.status === 'NEEDS_VERIFY') throw unusable('the secure token is not verified yet (verification_status NEEDS_VERIFY); send the customer to its authentication_url first');
+		if (secure.status === 'ERRORED') throw new ApiError(402, 'request_failed', 'The secure token failed 3D Secure authentication (verification_status ERRORED); it cannot pay.', p);
+		if (amount !== secure.amount) throw invalid('amount', 'must equal the amount of the secure token');
+		if (currency !== secure.currency) throw invalid('currency', 'must equal the currency of the secure token');
+		return {
+			card: secure.card,
+			customerId: secure.customerId,
+			source: 'secure_token',
+			consume: (paymentId) => {
+				secure.paymentId = paymentId;
+			},
+		};
+	}
+	const token = state.tokens.get(id);
+	if (token && token.merchant === auth.merchant) {
+		if (token.usedAt !== null) throw unusable('the token has already been used');
+		if (now >= token.createdAt + TOKEN_LIFETIME_MS) throw unusable('the token has expired (24 hours after creation)');
+		if (token.currency !== null && token.currency !== currency) throw invalid('currency', 'must equal the currency the token was created with');
+		refuseThreeDs(token.card);
+		return {
+			card: token.card,
+			customerId: null,
+			source: 'token',
+			consume: (paymentId) => {
+				token.usedAt = now;
+				token.paymentId = paymentId;
+			},
+		};
+	}
+	throw new ApiError(404, 'not_found', 'No token or secure token with this id could be found.', p);
+}
+
+/** @param {Env} env */
+function find(env) {
+	const payment = env.state.payments.get(env.id);
+	if (!payment || payment.merchant !== env.auth.merchant) throw notFound('The payment could not be found.');
+	return payment;
+}
+
+/** @param {Env} env @returns {Result} */
+function getPayment(env) {
+	noQuery(env.query);
+	return { status: 200, body: present(find(env)) };
 }
 
 /** @param {Env} env @returns {Result} */
 function listPayments(env) {
-	const q = env.query;
-	for (const k of Object.keys(q)) if (!LIST_PARAMS.has(k)) throw invalid(k, 'unknown parameter');
-	const page = positiveInt(single(q, 'page'), 'page', 1);
-	const perPage = positiveInt(single(q, 'per_page'), 'per_page', 10);
-	if (perPage > MAX_PER_PAGE) throw invalid('per_page', `must be at most ${MAX_PER_PAGE}`);
-	for (const name of ['start_time', 'end_time']) isoTime(single(q, name), name);
-	const cur = single(q, 'currency');
+	const q = parseListQuery(env.query, ['currency', 'external_order_num', 'status', 'merchant_id']);
+	const { currency: cur, status, external_order_num: orderNum } = q.params;
 	if (cur !== undefined && !CURRENCIES.has(cur)) throw invalid('currency', 'must be one of the supported ISO 4217 codes, upper case');
-	const status = single(q, 'status');
-	if (status !== undefined && !status.split(',').every((s) => STATUSES.has(s))) throw invalid('status', 'unknown payment status');
-	single(q, 'external_order_num');
-	single(q, 'merchant_id');
-	return { status: 200, body: { resource: 'list', total: 0, page, per_page: perPage, last_page: 1, data: [] } };
+	const statuses = status === undefined ? null : status.split(',');
+	if (statuses && !statuses.every((s) => STATUSES.has(s))) throw invalid('status', 'unknown payment status');
+	const mine = [...env.state.payments.values()].filter(
+		(p) =>
+			p.merchant === env.auth.merchant &&
+			(cur === undefined || p.currency === cur) &&
+			(statuses === null || statuses.includes(p.status)) &&
+			(orderNum === undefined || p.externalOrderNum === orderNum),
+	);
+	return { status: 200, body: listBody(mine, q, present) };
+}
+
+/** PATCH: only `description` and `metadata`; `metadata` replaces the whole map. @param {Env} env @returns {Result} */
+function updatePayment(env) {
+	const payment = find(env);
+	const body = env.body;
+	rejectUnknown(body, new Set(['description', 'metadata']), '');
+	if (Object.keys(body).length === 0) throw missing('description');
+	const description = 'description' in body ? optionalString(body.description, 'description') || null : payment.description;
+	const meta = 'metadata' in body ? metadata(body.metadata, 'metadata') : payment.metadata;
+	payment.description = description;
+	payment.metadata = meta;
+	return changed(env.state, payment, ['payment.updated']);
+}
+
+/**
+ * @param {Payment} payment @param {string} verb e.g. "captured" @param {string} allowed e.g. "authorized"
+ */
+function wrongStatus(payment, verb, allowed) {
+	return new ApiError(
+		422,
+		'unprocessable_entity',
+		`The payment cannot be ${verb}: its status is ${payment.status}. Only ${allowed} payments can be ${verb}.`,
+		null,
+	);
+}
+
+/** @param {unknown} v @param {string} param */
+function positiveAmount(v, param) {
+	const n = nonNegativeInteger(v, param);
+	if (n === 0) throw invalid(param, 'must be greater than 0');
+	return n;
+}
+
+/** POST /payments/{id}/capture: optional `amount` (partial, 1..authorized) and `tax`. @param {Env} env @returns {Result} */
+function capturePayment(env) {
+	const payment = find(env);
+	const body = env.body;
+	rejectUnknown(body, new Set(['amount', 'tax']), '');
+	const amount = isBlank(body.amount) ? payment.amount : positiveAmount(body.amount, 'amount');
+	const tax = isBlank(body.tax) ? payment.tax : nonNegativeInteger(body.tax, 'tax');
+	if (payment.status !== 'authorized') throw wrongStatus(payment, 'captured', 'authorized');
+	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount (${payment.amount})`);
+	payment.amount = amount;
+	payment.tax = tax;
+	payment.status = 'captured';
+	payment.capturedAt = env.state.clock();
+	return changed(env.state, payment, ['payment.captured']);
+}
+
+/** POST /payments/{id}/refund: optional `amount` (default: what is left) and `description`. @param {Env} env @returns {Result} */
+function refundPayment(env) {
+	const { state, body } = env;
+	const payment = find(env);
+	rejectUnknown(body, new Set(['amount', 'description']), '');
+	const requested = isBlank(body.amount) ? null : nonNegativeInteger(body.amount, 'amount');
+	const description = optionalString(body.description, 'description') || null;
+	if (payment.status !== 'captured') throw wrongStatus(payment, 'refunded', 'captured');
+	const remaining = payment.amount - payment.amountRefunded;
+	const amount = requested === null ? remaining : requested;
+	if (amount === 0) throw invalid('amount', requested === null ? 'nothing is left to refund' : 'must be greater than 0');
+	if (amount > remaining) throw invalid('amount', `must not exceed the amount not yet refunded (${remaining} ${payment.currency})`);
+	payment.refunds.push({ id: newId(), amount, currency: payment.currency, description, createdAt: state.clock() });
+	payment.amountRefunded += amount;
+	const types = ['payment.refund.created'];
+	if (payment.amountRefunded === payment.amount) {
+		payment.status = 'refunded';
+		types.push('payment.refunded');
+	}
+	return changed(state, payment, types);
+}
+
+/** POST /payments/{id}/cancel: only pending or authorized payments. @param {Env} env @returns {Result} */
+function cancelPayment(env) {
+	const payment = find(env);
+	rejectUnknown(env.body, new Set(), '');
+	if (payment.status !== 'pending' && payment.status !== 'authorized') throw wrongStatus(payment, 'cancelled', 'pending or authorized');
+	payment.status = 'cancelled';
+	return changed(env.state, payment, ['payment.cancelled']);
+}
+
+/** Records the events (each with the payment as returned now) and answers 200. @param {State} state @param {Payment} payment @param {string[]} types @returns {Result} */
+function changed(state, payment, types) {
+	const body = present(payment);
+	for (const type of types) recordEvent(state, payment.merchant, type, body);
+	return { status: 200, body };
+}
+
+/** @param {Payment} p */
+function present(p) {
+	return {
+		id: p.id,
+		resource: 'payment',
+		status: p.status,
+		amount: p.amount,
+		tax: p.tax,
+		total: p.amount + p.tax,
+		payment_method_fee: 0,
+		currency: p.currency,
+		customer: p.customerId,
+		payment_deadline: null,
+		payment_details: paymentDetails(p.card),
+		description: p.description,
+		captured_at: p.capturedAt === null ? null : iso(p.capturedAt),
+		external_order_num: p.externalOrderNum,
+		metadata: { ...p.metadata },
+		created_at: iso(p.createdAt),
+		amount_refunded: p.amountRefunded,
+		locale: p.locale,
+		session: p.sessionId,
+		refunds: p.refunds.map((r) => ({
+			id: r.id,
+			resource: 'refund',
+			amount: r.amount,
+			currency: r.currency,
+			payment: p.id,
+			description: r.description,
+			created_at: iso(r.createdAt),
+			chargeback: false,
+		})),
+		refund_requests: [],
+	};
+}
+
+/** Sandbox-only view: the API object plus the merchant, how it was paid and the test-card kind. @param {Payment} p */
+function view(p) {
+	return { ...present(p), merchant: p.merchant, paidWith: p.source, card: cardView(p.card) };
 }
 
 /** @param {Env} env @returns {Result} */
 function listPaymentMethods(env) {
-	const keys = Object.keys(env.query);
-	if (keys.length) throw invalid(keys[0], 'unknown parameter');
-	const brands = ['visa', 'master', 'jcb', 'american_express', 'diners_club'];
+	noQuery(env.query);
 	return {
 		status: 200,
-		body: ['JPY', 'USD'].map((currency) => ({ type_slug: 'credit_card', currency, customer_fee: 0, brands })),
+		body: Object.entries(PAYMENT_METHODS).flatMap(([currency, types]) =>
+			types.map((type) => ({ type_slug: type, currency, customer_fee: 0, brands: type === 'credit_card' ? CARD_BRANDS : [] })),
+		),
 	};
 }
 
-module.exports = { listPayments, listPaymentMethods, single, positiveInt, isoTime, MAX_PER_PAGE };
+module.exports = {
+	createPayment,
+	storePayment,
+	getPayment,
+	listPayments,
+	updatePayment,
+	capturePayment,
+	refundPayment,
+	cancelPayment,
+	listPaymentMethods,
+	enabledTypes,
+	present,
+	view,
+	TOKEN_LIFETIME_MS,
+};

@@ -16,7 +16,7 @@ const MAX_RECORDS = 5000;
  * @typedef {{
  *   seq: number,
  *   time: string,
- *   kind: 'api' | '3ds' | 'other',
+ *   kind: 'api' | '3ds' | 'session' | 'other',
  *   method: string,
  *   path: string,
  *   query: Record<string, string | string[]>,
@@ -64,20 +64,25 @@ function maskBody(body) {
 	let cardNumberSent = false;
 	let verificationValueSent = false;
 	const copy = /** @type {unknown} */ (maskDeep(body));
+	/** @param {Record<string, unknown>} card @param {Record<string, any>} original */
+	const maskCard = (card, original) => {
+		if (card.number !== undefined && card.number !== null && card.number !== '') {
+			cardNumberSent = true;
+			card.number = `****${String(original.number).slice(-4)}`;
+		}
+		if ('verification_value' in card) {
+			verificationValueSent = card.verification_value !== undefined && card.verification_value !== null && card.verification_value !== '';
+			delete card.verification_value;
+		}
+	};
 	if (copy && typeof copy === 'object' && !Array.isArray(copy)) {
-		const pd = /** @type {Record<string, unknown>} */ (copy).payment_details;
+		const top = /** @type {Record<string, unknown>} */ (copy);
+		const pd = top.payment_details;
 		if (pd && typeof pd === 'object' && !Array.isArray(pd)) {
-			const card = /** @type {Record<string, unknown>} */ (pd);
-			const original = /** @type {Record<string, any>} */ (body).payment_details;
-			if (card.number !== undefined && card.number !== null && card.number !== '') {
-				cardNumberSent = true;
-				const digits = String(original.number);
-				card.number = `****${digits.slice(-4)}`;
-			}
-			if ('verification_value' in card) {
-				verificationValueSent = card.verification_value !== undefined && card.verification_value !== null && card.verification_value !== '';
-				delete card.verification_value;
-			}
+			maskCard(/** @type {Record<string, unknown>} */ (pd), /** @type {Record<string, any>} */ (body).payment_details);
+		} else if (pd === undefined) {
+			// the hosted session page posts the card fields at the top level
+			maskCard(top, /** @type {Record<string, any>} */ (body));
 		}
 	}
 	return { body: copy, cardNumberSent, verificationValueSent };

@@ -8,10 +8,12 @@
 
 const crypto = require('node:crypto');
 const { ApiError, invalid, notFound } = require('./errors');
-const { parseCard, assertNotExpired } = require('./cards');
-const { isBlank, rejectUnknown, requireAmount, requireCurrency, requireHttpUrl, nonNegativeInteger } = require('./validate');
+const { parseCard, cardView } = require('./cards');
+const { isBlank, rejectUnknown, requireAmount, requireCurrency, requireHttpUrl, nonNegativeInteger, sourceChoice } = require('./validate');
+const { chargeableCustomer } = require('./customers');
 const { usesLegacySecureTokenKey } = require('./version');
 const { newId, iso } = require('./state');
+const { noQuery } = require('./lists');
 
 /**
  * @typedef {import('./state').State} State
@@ -23,6 +25,7 @@ const { newId, iso } = require('./state');
  */
 
 const CREATE_FIELDS = new Set(['amount', 'currency', 'return_url', 'payment_details', 'customer', 'platform_details', 'tax']);
+const HTML_TYPE = 'text/html; charset=utf-8';
 const MAX_PASSWORD_ATTEMPTS = 3;
 const PASSWORD_OK = '123456';
 const PASSWORD_FAIL = '111111';
@@ -31,9 +34,7 @@ const PASSWORD_FAIL = '111111';
 function createSecureToken(env) {
 	const { state, auth, body } = env;
 	const now = state.clock();
-	const hasCard = !isBlank(body.payment_details);
-	const hasCustomer = !isBlank(body.customer);
-	if (hasCustomer && auth.kind === 'publishable') {
+	if (!isBlank(body.customer) && auth.kind === 'publishable') {
 		throw new ApiError(403, 'forbidden', 'A publishable key cannot create a secure token for a stored customer; use the secret key.', 'customer');
 	}
 	rejectUnknown(body, CREATE_FIELDS, '');
@@ -42,53 +43,56 @@ function createSecureToken(env) {
 	const returnUrl = requireHttpUrl(body.return_url, 'return_url');
 	if (!isBlank(body.tax)) nonNegativeInteger(body.tax, 'tax');
 	if (body.platform_details !== undefined) throw invalid('platform_details', 'this merchant is not a platform-model merchant');
-	if (!hasCard && !hasCustomer) {
-		throw new ApiError(422, 'missing_parameter', 'A required parameter (payment_details or customer) is missing', 'payment_details');
-	}
-	if (hasCard && hasCustomer) throw invalid('customer', 'send exactly one of payment_details or customer');
-
 	let card;
 	/** @type {string | null} */
 	let customerId = null;
-	if (hasCard) {
+	if (sourceChoice(body) === 'payment_details') {
 		card = parseCard(body.payment_details, now);
 	} else {
-		if (typeof body.customer !== 'string') throw invalid('customer', 'must be a customer id');
-		const customer = state.customers.get(body.customer);
-		if (!customer || customer.merchant !== auth.merchant) throw new ApiError(404, 'not_found', 'The customer could not be found.', 'customer');
-		assertNotExpired(customer.card, now, 'customer');
-		if (customer.scenario === 'insufficient_funds') {
-			throw new ApiError(402, 'insufficient_funds', 'The card has insufficient funds.', null);
-		}
+		const customer = chargeableCustomer(state, auth, body.customer);
 		card = customer.card;
 		customerId = customer.id;
 	}
 
+	const token = storeSecureToken(state, { merchant: auth.merchant, amount, currency, returnUrl, card, customerId, sessionId: null });
+	return { status: 200, body: present(token, false) };
+}
+
+/**
+ * Creates and stores a secure token (also used by a session's hosted page for 3DS cards).
+ * @param {State} state
+ * @param {{ merchant: string, amount: number, currency: string, returnUrl: string,
+ *   card: import('./cards').Card, customerId: string | null, sessionId: string | null }} input
+ * @returns {SecureToken}
+ */
+function storeSecureToken(state, input) {
 	const id = newId();
 	/** @type {SecureToken} */
 	const token = {
 		id,
-		merchant: auth.merchant,
-		amount,
-		currency,
-		returnUrl,
-		card,
-		customerId,
-		status: card.behaviour.kind === 'regular' ? 'SKIPPED' : 'NEEDS_VERIFY',
+		merchant: input.merchant,
+		amount: input.amount,
+		currency: input.currency,
+		returnUrl: input.returnUrl,
+		card: input.card,
+		customerId: input.customerId,
+		status: input.card.behaviour.kind === 'regular' ? 'SKIPPED' : 'NEEDS_VERIFY',
 		authResult: null,
 		authenticationUrl: `${state.baseUrl}/three_d_secure_service/offsite?token=${id}`,
-		createdAt: now,
+		createdAt: state.clock(),
 		verifiedAt: null,
 		failedAttempts: 0,
+		sessionId: input.sessionId,
+		paymentId: null,
 	};
 	state.secureTokens.set(id, token);
-	return { status: 200, body: present(token, false) };
+	return token;
 }
+
 
 /** @param {Env} env @returns {Result} */
 function getSecureToken(env) {
-	const keys = Object.keys(env.query);
-	if (keys.length) throw invalid(keys[0], 'unknown parameter');
+	noQuery(env.query);
 	const token = env.state.secureTokens.get(env.id);
 	if (!token || token.merchant !== env.auth.merchant) throw notFound('The secure token could not be found.');
 	return { status: 200, body: present(token, usesLegacySecureTokenKey(env.version)) };
@@ -120,7 +124,9 @@ function view(t) {
 		currency: t.currency,
 		returnUrl: t.returnUrl,
 		customer: t.customerId,
-		card: { brand: t.card.brand, lastFour: t.card.lastFour, month: t.card.month, year: t.card.year, testCard: t.card.label },
+		card: cardView(t.card),
+		session: t.sessionId,
+		payment: t.paymentId,
 		authenticationUrl: t.authenticationUrl,
 		threeDsAuthResult: t.authResult ? { ...t.authResult } : null,
 		failedPasswordAttempts: t.failedAttempts,
@@ -170,11 +176,16 @@ function finish(state, t, success, challenged) {
 
 /** return_url with `secure_token_id` appended; existing query and fragment kept. @param {SecureToken} t */
 function returnLocation(t) {
-	const hashAt = t.returnUrl.indexOf('#');
-	const base = hashAt < 0 ? t.returnUrl : t.returnUrl.slice(0, hashAt);
-	const hash = hashAt < 0 ? '' : t.returnUrl.slice(hashAt);
+	return appendQuery(t.returnUrl, 'secure_token_id', t.id);
+}
+
+/** `url` with `name=value` appended to its query; the existing query and fragment are kept. @param {string} url @param {string} name @param {string} value */
+function appendQuery(url, name, value) {
+	const hashAt = url.indexOf('#');
+	const base = hashAt < 0 ? url : url.slice(0, hashAt);
+	const hash = hashAt < 0 ? '' : url.slice(hashAt);
 	const sep = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
-	return `${base}${sep}secure_token_id=${encodeURIComponent(t.id)}${hash}`;
+	return `${base}${sep}${name}=${encodeURIComponent(value)}${hash}`;
 }
 
 /** @param {string} s */
@@ -209,7 +220,11 @@ ${error ? `<p id="error" role="alert">${escapeHtml(error)}</p>\n` : ''}<form met
 
 /** @param {SecureToken} t @returns {HtmlResult} */
 function redirect(t) {
-	const location = returnLocation(t);
+	return redirectTo(returnLocation(t));
+}
+
+/** A 302 with a small HTML body. @param {string} location @returns {HtmlResult} */
+function redirectTo(location) {
 	return {
 		status: 302,
 		headers: { Location: location, 'Content-Type': 'text/html; charset=utf-8' },
@@ -268,4 +283,17 @@ function offsite(state, method, query, form) {
 	};
 }
 
-module.exports = { createSecureToken, getSecureToken, view, offsite, returnLocation };
+module.exports = {
+	createSecureToken,
+	getSecureToken,
+	storeSecureToken,
+	view,
+	offsite,
+	returnLocation,
+	appendQuery,
+	redirectTo,
+	htmlError,
+	page,
+	escapeHtml,
+	HTML_TYPE,
+};

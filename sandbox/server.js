@@ -23,6 +23,8 @@ const webhooks = require('./webhooks');
 const secureTokens = require('./secure-tokens');
 const customers = require('./customers');
 const payments = require('./payments');
+const tokens = require('./tokens');
+const sessions = require('./sessions');
 
 /**
  * @typedef {import('./state').State} State
@@ -34,6 +36,9 @@ const payments = require('./payments');
  * @typedef {import('./faults').FaultAction} FaultAction
  * @typedef {ReturnType<typeof secureTokens.view>} SecureTokenView
  * @typedef {ReturnType<typeof customers.view>} CustomerView
+ * @typedef {ReturnType<typeof payments.view>} PaymentView
+ * @typedef {ReturnType<typeof sessions.view>} SessionView
+ * @typedef {ReturnType<typeof tokens.view>} TokenView
  * @typedef {import('./state').KomojuEvent} KomojuEvent
  * @typedef {import('./webhooks').WebhookConfig} WebhookConfig
  * @typedef {import('./webhooks').WebhookView} WebhookView
@@ -65,6 +70,10 @@ const payments = require('./payments');
  * @property {() => void} clearRequests
  * @property {() => SecureTokenView[]} secureTokens
  * @property {() => CustomerView[]} customers
+ * @property {() => PaymentView[]} payments sandbox views of payments, in creation order
+ * @property {() => SessionView[]} sessions
+ * @property {() => TokenView[]} tokens
+ * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
  * @property {(rule: FaultRuleInput) => FaultRule} injectFault
  * @property {() => void} clearFaults
  * @property {() => FaultRule[]} faults active rules
@@ -93,7 +102,7 @@ const payments = require('./payments');
  *   raw: Buffer,
  *   record: RecordedRequest,
  *   fault: FaultRule | null,
- *   kind: 'api' | '3ds' | 'other',
+ *   kind: 'api' | '3ds' | 'session' | 'other',
  *   delaysApplied: boolean,
  *   started: number,
  * }} Ctx
@@ -109,10 +118,23 @@ const JSON_TYPE = 'application/json';
 const ROUTES = [
 	{ method: 'POST', segments: ['secure_tokens'], publishable: true, handler: secureTokens.createSecureToken },
 	{ method: 'GET', segments: ['secure_tokens', ':id'], publishable: true, handler: secureTokens.getSecureToken },
+	{ method: 'POST', segments: ['tokens'], publishable: true, handler: tokens.createToken },
 	{ method: 'POST', segments: ['customers'], scenario: true, handler: customers.createCustomer },
+	{ method: 'GET', segments: ['customers'], handler: customers.listCustomers },
 	{ method: 'GET', segments: ['customers', ':id'], handler: customers.getCustomer },
+	{ method: 'PATCH', segments: ['customers', ':id'], handler: customers.updateCustomer },
+	{ method: 'DELETE', segments: ['customers', ':id'], handler: customers.deleteCustomer },
+	{ method: 'POST', segments: ['payments'], scenario: true, handler: payments.createPayment },
 	{ method: 'GET', segments: ['payments'], handler: payments.listPayments },
+	{ method: 'GET', segments: ['payments', ':id'], handler: payments.getPayment },
+	{ method: 'PATCH', segments: ['payments', ':id'], handler: payments.updatePayment },
+	{ method: 'POST', segments: ['payments', ':id', 'capture'], handler: payments.capturePayment },
+	{ method: 'POST', segments: ['payments', ':id', 'refund'], handler: payments.refundPayment },
+	{ method: 'POST', segments: ['payments', ':id', 'cancel'], handler: payments.cancelPayment },
 	{ method: 'GET', segments: ['payment_methods'], handler: payments.listPaymentMethods },
+	{ method: 'POST', segments: ['sessions'], scenario: true, handler: sessions.createSession },
+	{ method: 'GET', segments: ['sessions', ':id'], handler: sessions.getSession },
+	{ method: 'POST', segments: ['sessions', ':id', 'cancel'], handler: sessions.cancelSession },
 	{ method: 'GET', segments: ['events'], handler: events.listEvents },
 	{ method: 'GET', segments: ['events', ':id'], handler: events.getEvent },
 ];
@@ -268,13 +290,15 @@ function matchRoute(method, path) {
 }
 
 /**
- * `Komoju-Scenario` (docs §7.3): only `insufficient_funds` on POST /customers.
+ * `Komoju-Scenario` (docs §7.3): only `insufficient_funds`, on POST /customers, /payments and /sessions.
  * @param {string | string[] | undefined} value
  * @param {Route} route
  */
 function readScenario(value, route) {
 	if (value === undefined) return null;
-	if (!route.scenario) throw badRequest('The sandbox supports Komoju-Scenario only on POST /api/v1/customers.', 'Komoju-Scenario');
+	if (!route.scenario) {
+		throw badRequest('The sandbox supports Komoju-Scenario only on POST /api/v1/customers, /api/v1/payments and /api/v1/sessions.', 'Komoju-Scenario');
+	}
 	if (value !== 'insufficient_funds') throw badRequest('The sandbox supports only the insufficient_funds scenario.', 'Komoju-Scenario');
 	return value;
 }
@@ -304,9 +328,9 @@ async function handleApi(ctx) {
 
 		/** @type {Record<string, unknown>} */
 		let body = {};
-		if (ctx.method === 'POST') {
+		if (ctx.method === 'POST' || ctx.method === 'PATCH') {
 			const firstQuery = Object.keys(ctx.query)[0];
-			if (firstQuery !== undefined) throw invalid(firstQuery, 'POST parameters must be sent in the request body');
+			if (firstQuery !== undefined) throw invalid(firstQuery, `${ctx.method} parameters must be sent in the request body`);
 			body = parseBody(ctx.raw, req.headers['content-type']);
 		}
 
@@ -354,8 +378,11 @@ async function handleApi(ctx) {
 	}
 }
 
-/** @param {Ctx} ctx */
-async function handleThreeDs(ctx) {
+/**
+ * The customer-facing pages: the 3DS page and a session's hosted page.
+ * @param {Ctx} ctx
+ */
+async function handlePage(ctx) {
 	/** @type {Record<string, unknown>} */
 	let form = {};
 	if (ctx.method === 'POST') {
@@ -366,8 +393,22 @@ async function handleThreeDs(ctx) {
 			return;
 		}
 	}
-	const r = secureTokens.offsite(ctx.state, ctx.method, ctx.query, form);
+	const r =
+		ctx.kind === 'session'
+			? sessions.hostedPage(ctx.state, ctx.method, sessionPageId(ctx.path), ctx.query, form)
+			: secureTokens.offsite(ctx.state, ctx.method, ctx.query, form);
 	await send(ctx, r.status, r.headers, r.body);
+}
+
+/** The session id of a hosted-page path `/sessions/{id}`, or '' when it is not one. @param {string} path */
+function sessionPageId(path) {
+	const m = /^\/sessions\/([^/]+)$/.exec(path);
+	if (!m) return '';
+	try {
+		return decodeURIComponent(m[1]);
+	} catch {
+		return '';
+	}
 }
 
 // ---------------------------------------------------------------------------
@@ -394,7 +435,14 @@ async function handleRequest(state, req, res) {
 	const raw = await readBody(req);
 	const query = parseQuery(rawQuery);
 	/** @type {Ctx['kind']} */
-	const kind = path === '/api/v1' || path.startsWith('/api/v1/') ? 'api' : path === '/three_d_secure_service/offsite' ? '3ds' : 'other';
+	const kind =
+		path === '/api/v1' || path.startsWith('/api/v1/')
+			? 'api'
+			: path === '/three_d_secure_service/offsite'
+				? '3ds'
+				: sessionPageId(path)
+					? 'session'
+					: 'other';
 
 	/** @type {unknown} */
 	let recordedBody = null;
@@ -472,7 +520,7 @@ async function handleRequest(state, req, res) {
 	}
 
 	if (kind === 'api') await handleApi(ctx);
-	else if (kind === '3ds') await handleThreeDs(ctx);
+	else if (kind === '3ds' || kind === 'session') await handlePage(ctx);
 	else await sendJson(ctx, 404, errorJson(notFound()));
 }
 
@@ -556,9 +604,14 @@ async function handleControl(state, req, res, method, path) {
 				return reply(204);
 			case 'GET /__sandbox/state':
 				return reply(200, {
-					counts: { secureTokens: state.secureTokens.size, customers: state.customers.size },
-					secureTokens: [...state.secureTokens.values()].map(secureTokens.view),
-					customers: [...state.customers.values()].map(customers.view),
+					counts: {
+						secureTokens: state.secureTokens.size,
+						customers: state.customers.size,
+						payments: state.payments.size,
+						sessions: state.sessions.size,
+						tokens: state.tokens.size,
+					},
+					...views(state),
 					config: { ...state.config },
 					now: iso(state.clock()),
 				});
@@ -589,6 +642,17 @@ async function handleControl(state, req, res, method, path) {
 }
 
 class ConfigError extends Error {}
+
+/** Sandbox views of every resource (never a card number). @param {State} state */
+function views(state) {
+	return {
+		secureTokens: [...state.secureTokens.values()].map(secureTokens.view),
+		customers: [...state.customers.values()].map(customers.view),
+		payments: [...state.payments.values()].map(payments.view),
+		sessions: [...state.sessions.values()].map((s) => sessions.view(state, s)),
+		tokens: [...state.tokens.values()].map(tokens.view),
+	};
+}
 
 /**
  * @param {State} state
@@ -694,8 +758,12 @@ async function startSandbox(options = {}) {
 			return state.log.items;
 		},
 		clearRequests: () => state.log.clear(),
-		secureTokens: () => [...state.secureTokens.values()].map(secureTokens.view),
-		customers: () => [...state.customers.values()].map(customers.view),
+		secureTokens: () => views(state).secureTokens,
+		customers: () => views(state).customers,
+		payments: () => views(state).payments,
+		sessions: () => views(state).sessions,
+		tokens: () => views(state).tokens,
+		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
 		injectFault: (rule) => state.faults.add(rule),
 		clearFaults: () => state.faults.clear(),
 		faults: () => state.faults.list(),

@@ -15,13 +15,37 @@ const { RequestLog } = require('./record');
  *   id: string, merchant: string, amount: number, currency: string, returnUrl: string,
  *   card: Card, customerId: string | null, status: VerificationStatus,
  *   authResult: Record<string, string | null> | null, authenticationUrl: string,
- *   createdAt: number, verifiedAt: number | null, failedAttempts: number
+ *   createdAt: number, verifiedAt: number | null, failedAttempts: number,
+ *   sessionId: string | null, paymentId: string | null
  * }} SecureToken
  * @typedef {{
  *   id: string, merchant: string, email: string | null, currency: string | null,
  *   metadata: Record<string, string>, locale: string | null, card: Card,
- *   scenario: string | null, createdAt: number
+ *   scenario: string | null, createdAt: number, seq: number
  * }} Customer
+ * @typedef {'pending' | 'authorized' | 'captured' | 'cancelled' | 'expired' | 'refunded' | 'failed'} PaymentStatus
+ * @typedef {{ id: string, amount: number, currency: string, description: string | null, createdAt: number }} Refund
+ * @typedef {{
+ *   id: string, merchant: string, seq: number, status: PaymentStatus, amount: number, tax: number,
+ *   currency: string, customerId: string | null, card: Card, description: string | null,
+ *   capturedAt: number | null, externalOrderNum: string | null, metadata: Record<string, string>,
+ *   createdAt: number, amountRefunded: number, locale: string | null, sessionId: string | null,
+ *   refunds: Refund[], source: string, fraudDetails: Record<string, string> | null,
+ *   returnUrl: string | null, cancelUrl: string | null
+ * }} Payment
+ * @typedef {{
+ *   id: string, merchant: string, card: Card, currency: string | null, createdAt: number,
+ *   usedAt: number | null, paymentId: string | null
+ * }} Token
+ * @typedef {{
+ *   id: string, merchant: string, mode: 'payment' | 'customer' | 'customer_payment',
+ *   amount: number | null, currency: string | null, returnUrl: string | null, email: string | null,
+ *   expiresAt: number, externalCustomerId: string | null, paymentTypes: string[],
+ *   defaultLocale: string | null, lineItems: Record<string, unknown>[], metadata: Record<string, string>,
+ *   paymentData: Record<string, string>, scenario: string | null,
+ *   status: 'pending' | 'completed' | 'cancelled', createdAt: number, cancelledAt: number | null,
+ *   completedAt: number | null, paymentId: string | null, customerId: string | null
+ * }} Session
  * @typedef {import('./webhooks').Webhook} Webhook
  * @typedef {import('./webhooks').Delivery} Delivery
  * @typedef {import('./webhooks').DeliveryAttempt} DeliveryAttempt
@@ -43,6 +67,10 @@ const { RequestLog } = require('./record');
  *   clock: () => number,
  *   secureTokens: Map<string, SecureToken>,
  *   customers: Map<string, Customer>,
+ *   payments: Map<string, Payment>,
+ *   tokens: Map<string, Token>,
+ *   sessions: Map<string, Session>,
+ *   resourceSeq: number,
  *   idempotency: IdempotencyStore,
  *   faults: Faults,
  *   log: RequestLog,
@@ -115,6 +143,10 @@ function createState(opts) {
 		clock: () => state.baseClock() + state.clockOffset,
 		secureTokens: new Map(),
 		customers: new Map(),
+		payments: new Map(),
+		tokens: new Map(),
+		sessions: new Map(),
+		resourceSeq: 0,
 		idempotency: /** @type {IdempotencyStore} */ (/** @type {unknown} */ (null)),
 		faults: new Faults(),
 		log: new RequestLog(),
@@ -166,6 +198,10 @@ function resetState(state) {
 	state.webhookConfig = { ...state.initialWebhookConfig };
 	state.secureTokens.clear();
 	state.customers.clear();
+	state.payments.clear();
+	state.tokens.clear();
+	state.sessions.clear();
+	state.resourceSeq = 0;
 	state.idempotency.clear();
 	state.faults.clear();
 	state.log.clear();
@@ -174,4 +210,10 @@ function resetState(state) {
 	state.clockOffset = 0;
 }
 
-module.exports = { createState, resetState, stopDeliveries, newId, iso, DEFAULT_WEBHOOK_CONFIG };
+/** The next recording number, used to order resources created within one second. @param {State} state */
+function nextSeq(state) {
+	state.resourceSeq += 1;
+	return state.resourceSeq;
+}
+
+module.exports = { createState, resetState, stopDeliveries, newId, iso, nextSeq, DEFAULT_WEBHOOK_CONFIG };

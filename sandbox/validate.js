@@ -7,7 +7,7 @@
  * of the field, e.g. `payment_details.month`. Messages never quote values.
  */
 
-const { missing, invalid } = require('./errors');
+const { ApiError, missing, invalid } = require('./errors');
 
 const CURRENCIES = new Set([
 	'JPY', 'USD', 'EUR', 'TWD', 'KRW', 'PLN', 'GBP', 'HKD', 'SGD', 'NZD',
@@ -139,8 +139,57 @@ function metadata(v, param) {
 	return out;
 }
 
+/**
+ * Exactly one of `payment_details` or `customer` (secure tokens, payments).
+ * Neither: 422 `missing_parameter` (payment_details); both: 422 `invalid_parameter` (customer).
+ * @param {Record<string, unknown>} body
+ * @returns {'payment_details' | 'customer'}
+ */
+function sourceChoice(body) {
+	const hasCard = !isBlank(body.payment_details);
+	const hasCustomer = !isBlank(body.customer);
+	if (!hasCard && !hasCustomer) {
+		throw new ApiError(422, 'missing_parameter', 'A required parameter (payment_details or customer) is missing', 'payment_details');
+	}
+	if (hasCard && hasCustomer) throw invalid('customer', 'send exactly one of payment_details or customer');
+	return hasCard ? 'payment_details' : 'customer';
+}
+
+/**
+ * A boolean; form bodies may send "true" / "false".
+ * @param {unknown} v @param {string} param @param {boolean} fallback
+ */
+function optionalBoolean(v, param, fallback) {
+	if (isBlank(v)) return fallback;
+	if (v === true || v === 'true') return true;
+	if (v === false || v === 'false') return false;
+	throw invalid(param, 'must be true or false');
+}
+
+/** Absent or blank → null, else an absolute http(s) URL. @param {unknown} v @param {string} param */
+function optionalHttpUrl(v, param) {
+	return isBlank(v) ? null : requireHttpUrl(v, param);
+}
+
+/**
+ * An integer in [min, max]; digit strings are accepted.
+ * @param {unknown} v @param {string} param @param {number} min @param {number} max
+ */
+function integerInRange(v, param, min, max) {
+	const n = nonNegativeInteger(v, param);
+	if (n < min || n > max) throw invalid(param, `must be between ${min} and ${max}`);
+	return n;
+}
+
+const LOCALES = ['ja', 'en', 'ko'];
+
 module.exports = {
 	CURRENCIES,
+	LOCALES,
+	sourceChoice,
+	optionalBoolean,
+	optionalHttpUrl,
+	integerInRange,
 	isBlank,
 	isPlainObject,
 	rejectUnknown,

@@ -293,11 +293,11 @@ describe('state and reset', () => {
 		await create();
 		await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: card(CARDS.jcb.successChallenge) } });
 		const state = (await control(sb, 'GET', '/__sandbox/state')).body;
-		expect(state.counts).toEqual({ secureTokens: 1, customers: 1 });
+		expect(state.counts).toEqual({ secureTokens: 1, customers: 1, payments: 0, sessions: 0, tokens: 0 });
 		expect(state.secureTokens[0]).toMatchObject({ verificationStatus: 'NEEDS_VERIFY', amount: 1000, currency: 'JPY', card: { lastFour: '5000', testCard: 'success_challenge' } });
 		expect((await fetch(`${sb.url}/__sandbox/reset`, { method: 'POST' })).status).toBe(204);
 		const after = (await control(sb, 'GET', '/__sandbox/state')).body;
-		expect(after.counts).toEqual({ secureTokens: 0, customers: 0 });
+		expect(after.counts).toEqual({ secureTokens: 0, customers: 0, payments: 0, sessions: 0, tokens: 0 });
 		expect(sb.requests).toHaveLength(0);
 	});
 
