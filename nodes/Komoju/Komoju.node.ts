@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import * as payment from './actions/payment/Payment.resource';
 import * as secureToken from './actions/secureToken/SecureToken.resource';
 
 export class Komoju implements INodeType {
@@ -17,7 +18,7 @@ export class Komoju implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Take payments with KOMOJU: 3D Secure 2.0 secure tokens',
+		description: 'Take payments with KOMOJU: 3D Secure tokens, payments, refunds, customers, hosted sessions and events',
 		defaults: { name: 'KOMOJU' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -29,9 +30,13 @@ export class Komoju implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Secure Token', value: 'secureToken' }],
+				options: [
+					{ name: 'Payment', value: 'payment' },
+					{ name: 'Secure Token', value: 'secureToken' },
+				],
 				default: 'secureToken',
 			},
+			...payment.description,
 			...secureToken.description,
 		],
 	};

@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import {
 	describeValue,
 	passesLuhn,
-	requireAmount,
 	requireCardNumber,
 	requireCurrency,
 	requireExpiryMonth,
@@ -15,6 +14,7 @@ import {
 	requireVerificationValue,
 	requireWholeNumber,
 } from '../../nodes/Komoju/helpers/validation';
+import { enforceMaximumAmount, formatAmount, requireAmountIn } from '../../nodes/Komoju/helpers/money';
 import { testNode } from './node.fixture';
 
 const node = testNode;
@@ -36,18 +36,56 @@ describe('amount', () => {
 		['2500', 2500],
 		[' 7 ', 7],
 	])('accepts %p as %p', (input, expected) => {
-		expect(requireAmount(node, 0, input)).toBe(expected);
+		expect(requireAmountIn(node, 0, input, 'JPY')).toBe(expected);
 	});
 
 	it.each([[10.5], [-1], ['12.00'], ['abc'], [''], [undefined], [null], [Number.NaN], [2 ** 60]])(
 		'refuses %p with a hint about the smallest unit',
 		(input) => {
-			const error = errorOf(() => requireAmount(node, 3, input));
+			const error = errorOf(() => requireAmountIn(node, 3, input, undefined));
 			expect(error.message).toMatch(/^Amount must be a whole number/);
 			expect(error.description).toMatch(/smallest unit/);
 			expect(error.context.itemIndex).toBe(3);
 		},
 	);
+
+	it('explains the unit of the currency in question', () => {
+		expect(errorOf(() => requireAmountIn(node, 0, 10.5, 'USD')).description).toBe(
+			'USD amounts are in hundredths (cents), with no decimals: for example 1050 is 10.50 USD.',
+		);
+		expect(errorOf(() => requireAmountIn(node, 0, 10.5, 'KRW')).description).toBe(
+			'KRW has no minor unit: the amount is whole KRW, for example 1000 is 1,000 KRW.',
+		);
+		expect(errorOf(() => requireAmountIn(node, 0, 0, 'JPY', 'Refund Amount', 1)).message).toBe(
+			'Refund Amount must be a whole number of 1 or more, got 0',
+		);
+	});
+});
+
+describe('money', () => {
+	it.each([
+		[1000, 'JPY', '1,000 JPY'],
+		[5, 'VND', '5 VND'],
+		[1050, 'USD', '10.50 USD'],
+		[123456789, 'EUR', '1,234,567.89 EUR'],
+	])('formats %p %s as %s', (amount, currency, text) => {
+		expect(formatAmount(amount, currency)).toBe(text);
+	});
+
+	const maximum = { amount: 5000, currency: 'JPY' };
+	it('lets amounts up to the maximum through, and anything when no maximum is set', () => {
+		expect(() => enforceMaximumAmount(node, 0, maximum, 5000, 'JPY', 'refund')).not.toThrow();
+		expect(() => enforceMaximumAmount(node, 0, undefined, 10 ** 12, 'USD', 'payment')).not.toThrow();
+	});
+	it('refuses more than the maximum, naming both amounts', () => {
+		const error = errorOf(() => enforceMaximumAmount(node, 2, maximum, 5001, 'JPY', 'capture'));
+		expect(error.message).toBe('Refused: this capture of 5,001 JPY is above the node’s Maximum Amount of 5,000 JPY');
+		expect(error.context.itemIndex).toBe(2);
+	});
+	it('refuses another currency rather than guess a rate', () => {
+		const error = errorOf(() => enforceMaximumAmount(node, 0, maximum, 1, 'USD', 'payment'));
+		expect(error.message).toBe('Refused: this payment is in USD, but the node’s Maximum Amount is set in JPY');
+	});
 });
 
 describe('currency', () => {

@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { requireIdempotencyKey, requireWholeNumber } from '../helpers/validation';
+import { requireIdempotencyKey, requireId, requireWholeNumber } from '../helpers/validation';
+import { requireAmountIn, type MaximumAmount } from '../helpers/money';
 import { defaultIdempotencyKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
 import type { RequestSettings } from '../transport';
@@ -104,4 +105,90 @@ export function idempotencyKeyFor(
 	const given = String(options.idempotencyKey ?? '').trim();
 	if (given) return requireIdempotencyKey(context.getNode(), itemIndex, given);
 	return defaultIdempotencyKey(scope, itemIndex);
+}
+
+/** A required id typed by the user or an expression, e.g. "Payment ID". */
+export function idProperty(name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 6d2a9b1c0e4f8a7b3c5d9e1f2',
+		description,
+	};
+}
+
+export function readId(context: IExecuteFunctions, itemIndex: number, name: string, displayName: string): string {
+	return requireId(context.getNode(), itemIndex, context.getNodeParameter(name, itemIndex), displayName);
+}
+
+/** KOMOJU's metadata: a string-to-string map, edited as key/value pairs. */
+export const metadataField: INodeProperties = {
+	displayName: 'Metadata',
+	name: 'metadata',
+	type: 'fixedCollection',
+	placeholder: 'Add Metadata',
+	default: {},
+	typeOptions: { multipleValues: true },
+	description: 'Your own key/value pairs stored on the object (keys up to 30 characters, values up to 2000)',
+	options: [
+		{
+			displayName: 'Entry',
+			name: 'entries',
+			values: [
+				{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			],
+		},
+	],
+};
+
+/** The key/value pairs as KOMOJU's metadata map, checked against KOMOJU's limits. */
+export function readMetadata(context: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+	const entries = ((value as IDataObject | undefined)?.entries ?? []) as Array<{ key?: unknown; value?: unknown }>;
+	const node = context.getNode();
+	const metadata: IDataObject = {};
+	for (const entry of entries) {
+		const key = String(entry.key ?? '').trim();
+		const text = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+		if (key === '') throw new NodeOperationError(node, 'Every Metadata entry needs a key', { itemIndex });
+		if (key.length > 30) throw new NodeOperationError(node, `Metadata key "${key.slice(0, 40)}" is longer than KOMOJU’s 30 characters`, { itemIndex });
+		if (text.length > 2000) throw new NodeOperationError(node, `Metadata value of "${key}" is longer than KOMOJU’s 2000 characters`, { itemIndex });
+		if (key in metadata) throw new NodeOperationError(node, `Metadata key "${key}" is given twice`, { itemIndex });
+		metadata[key] = text;
+	}
+	return metadata;
+}
+
+/** The options that cap money-moving calls; set by the workflow builder, checked before sending. */
+export const maximumAmountOptions: INodeProperties[] = [
+	{
+		displayName: 'Maximum Amount',
+		name: 'maximumAmount',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		description:
+			'Refuse this call, before anything is sent, when it would move more than this (in the smallest unit of Maximum Amount Currency; 0 = no limit). Use it when an AI agent or an expression decides the amount.',
+	},
+	{
+		displayName: 'Maximum Amount Currency',
+		name: 'maximumAmountCurrency',
+		type: 'options',
+		default: 'JPY',
+		options: KOMOJU_CURRENCIES.map((code) => ({ name: code, value: code })),
+		description: 'The currency of Maximum Amount. Calls in any other currency are refused while a maximum is set.',
+	},
+];
+
+export function readMaximumAmount(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): MaximumAmount | undefined {
+	const amount = requireAmountIn(context.getNode(), itemIndex, options.maximumAmount ?? 0, undefined, 'Maximum Amount');
+	if (amount === 0) return undefined;
+	return { amount, currency: String(options.maximumAmountCurrency ?? 'JPY') };
 }

@@ -15,6 +15,7 @@ export interface Operation {
 }
 
 export type KomojuNodeMap = {
+	payment: 'cancel' | 'capture' | 'create' | 'get' | 'getAll' | 'refund' | 'update';
 	secureToken: 'create' | 'get';
 };
 

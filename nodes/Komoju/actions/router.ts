@@ -9,9 +9,19 @@ import {
 
 import type { ExecutionScope } from '../helpers/interfaces';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
+import * as payment from './payment/Payment.resource';
 import * as secureToken from './secureToken/SecureToken.resource';
 
 const registry: OperationRegistry = {
+	payment: {
+		cancel: payment.cancel,
+		capture: payment.capture,
+		create: payment.create,
+		get: payment.get,
+		getAll: payment.getAll,
+		refund: payment.refund,
+		update: payment.update,
+	},
 	secureToken: { create: secureToken.create, get: secureToken.get },
 };
 

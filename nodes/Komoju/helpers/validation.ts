@@ -18,19 +18,6 @@ function toInteger(value: unknown): number | undefined {
 	return undefined;
 }
 
-export function requireAmount(node: INode, itemIndex: number, value: unknown): number {
-	const amount = toInteger(value);
-	if (amount === undefined || amount < 0 || !Number.isSafeInteger(amount)) {
-		throw inputError(
-			node,
-			itemIndex,
-			`Amount must be a whole number of 0 or more, got ${describeValue(value)}`,
-			'KOMOJU takes amounts in the currency’s smallest unit, with no decimals: 1000 JPY is ¥1000, 1000 USD is $10.00.',
-		);
-	}
-	return amount;
-}
-
 export function requireWholeNumber(
 	node: INode,
 	itemIndex: number,
@@ -210,6 +197,16 @@ export function requireIdempotencyKey(node: INode, itemIndex: number, value: str
 		);
 	}
 	return value;
+}
+
+/** A date-time as KOMOJU's list filters take it: ISO 8601 in UTC, whole seconds. */
+export function requireDateTime(node: INode, itemIndex: number, value: unknown, fieldName: string): string {
+	const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : '';
+	const ms = Date.parse(text);
+	if (text === '' || Number.isNaN(ms)) {
+		throw inputError(node, itemIndex, `${fieldName} must be a date and time, got ${describeValue(value)}`, 'For example 2026-11-29T09:00:00Z, or {{ $now.minus(1, "day") }}.');
+	}
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Describes a rejected value for an error message, shortened so huge inputs stay readable. */

@@ -14,43 +14,11 @@ import {
 	requestSettings,
 } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
-import { cardPaymentDetails, normaliseSecureToken, toSnakeCaseFields } from '../../helpers/mappers';
-import {
-	requireAmount,
-	requireCardNumber,
-	requireCurrency,
-	requireExpiryMonth,
-	requireExpiryYear,
-	requireHttpUrl,
-	requireId,
-	requireUnexpired,
-	requireVerificationValue,
-} from '../../helpers/validation';
+import { normaliseSecureToken } from '../../helpers/mappers';
+import { requireAmountIn } from '../../helpers/money';
+import { requireCurrency, requireHttpUrl, requireId } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
-
-const addressFields = (prefix: 'billing' | 'shipping', label: string): INodeProperties[] =>
-	[
-		['Name', 'Name'],
-		['Line1', 'Line 1'],
-		['Line2', 'Line 2'],
-		['City', 'City'],
-		['State', 'State'],
-		['Zip', 'Postal Code'],
-		['Country', 'Country'],
-	].map(([suffix, name]) => ({
-		displayName: `${label} ${name}`,
-		name: `${prefix}Address${suffix}`,
-		type: 'string',
-		default: '',
-		...(suffix === 'Country' ? { placeholder: 'JP', description: 'Two-letter country code' } : {}),
-	}));
-
-const additionalCardFields: INodeProperties[] = [
-	{ displayName: 'Given Name', name: 'givenName', type: 'string' as const, default: '' },
-	{ displayName: 'Family Name', name: 'familyName', type: 'string' as const, default: '' },
-	...addressFields('billing', 'Billing'),
-	...addressFields('shipping', 'Shipping'),
-].sort((a, b) => a.displayName.localeCompare(b.displayName));
+import { cardProperties, readCardDetails } from '../shared/card.descriptions';
 
 const cardOnly = { show: { paymentSource: ['card'] } };
 
@@ -87,14 +55,6 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName:
-			'Card numbers sent through n8n are stored in its execution data and put the instance in PCI DSS scope. Prefer a saved customer.',
-		name: 'cardNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: cardOnly,
-	},
-	{
 		displayName: 'Customer ID',
 		name: 'customerId',
 		type: 'string',
@@ -104,68 +64,7 @@ const properties: INodeProperties[] = [
 		description: 'ID of a KOMOJU customer with a saved card',
 		displayOptions: { show: { paymentSource: ['customer'] } },
 	},
-	{
-		displayName: 'Card Number',
-		name: 'cardNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '4100000000000100',
-		displayOptions: cardOnly,
-	},
-	{
-		displayName: 'Expiry Month',
-		name: 'expiryMonth',
-		type: 'number',
-		required: true,
-		default: 1,
-		typeOptions: { minValue: 1, maxValue: 12, numberPrecision: 0 },
-		displayOptions: cardOnly,
-	},
-	{
-		displayName: 'Expiry Year',
-		name: 'expiryYear',
-		type: 'number',
-		required: true,
-		default: 2030,
-		description: 'Two or four digits, e.g. 30 or 2030',
-		typeOptions: { numberPrecision: 0 },
-		displayOptions: cardOnly,
-	},
-	{
-		displayName: 'CVC',
-		name: 'verificationValue',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description: 'The 3- or 4-digit security code. It is sent to KOMOJU and never returned by the node.',
-		displayOptions: cardOnly,
-	},
-	{
-		displayName: 'Cardholder Name',
-		name: 'cardholderName',
-		type: 'string',
-		default: '',
-		displayOptions: cardOnly,
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		default: '',
-		description: 'The cardholder’s email, used by KOMOJU for fraud checks and receipts',
-		displayOptions: cardOnly,
-	},
-	{
-		displayName: 'Additional Card Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: cardOnly,
-		options: additionalCardFields,
-	},
+	...cardProperties(cardOnly),
 	requestOptionsCollection([], { idempotency: true }),
 ];
 
@@ -180,26 +79,7 @@ function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataO
 	if (source === 'customer') {
 		return { customer: requireId(node, itemIndex, this.getNodeParameter('customerId', itemIndex), 'Customer ID') };
 	}
-	const number = requireCardNumber(node, itemIndex, this.getNodeParameter('cardNumber', itemIndex));
-	const month = requireExpiryMonth(node, itemIndex, this.getNodeParameter('expiryMonth', itemIndex));
-	const year = requireExpiryYear(node, itemIndex, this.getNodeParameter('expiryYear', itemIndex));
-	requireUnexpired(node, itemIndex, month, year);
-	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	return {
-		payment_details: cardPaymentDetails({
-			number,
-			month,
-			year,
-			verificationValue: requireVerificationValue(
-				node,
-				itemIndex,
-				this.getNodeParameter('verificationValue', itemIndex, ''),
-			),
-			name: String(this.getNodeParameter('cardholderName', itemIndex, '')).trim(),
-			email: String(this.getNodeParameter('email', itemIndex, '')).trim(),
-			extra: toSnakeCaseFields(additional),
-		}),
-	};
+	return { payment_details: readCardDetails.call(this, itemIndex) };
 }
 
 export async function execute(
@@ -209,9 +89,10 @@ export async function execute(
 ): Promise<IDataObject> {
 	const node = this.getNode();
 	const options = readOptions(this, itemIndex);
+	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
 	const body: IDataObject = {
-		amount: requireAmount(node, itemIndex, this.getNodeParameter('amount', itemIndex)),
-		currency: requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex)),
+		currency,
+		amount: requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency),
 		return_url: requireHttpUrl(node, itemIndex, this.getNodeParameter('returnUrl', itemIndex), 'Return URL'),
 		...paymentSourceFields.call(this, itemIndex),
 	};
