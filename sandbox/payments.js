@@ -170,7 +170,8 @@ function tokenSource(state, auth, id, amount, currency) {
 	/** @param {string} why */
 	const unusable = (why) => invalid(p, why);
 	const secure = state.secureTokens.get(id);
-	if (secure && secure.merchant === auth.merchant) {
+	// a secure token made by a session's hosted page belongs to that session and cannot pay here
+	if (secure && secure.merchant === auth.merchant && secure.sessionId === null) {
 		if (secure.paymentId !== null) throw unusable('the secure token has already been used for a payment');
 		if (now >= secure.createdAt + TOKEN_LIFETIME_MS) throw unusable('the secure token has expired (24 hours after creation)');
 		if (secure.status === 'NEEDS_VERIFY') throw unusable('the secure token is not verified yet (verification_status NEEDS_VERIFY); send the customer to its authentication_url first');
