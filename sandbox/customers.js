@@ -3,12 +3,12 @@
 
 /** Customers (stored cards, docs §10.2): create, get, list, update and delete. */
 
-const { ApiError, invalid, missing, notFound } = require('./errors');
+const { ApiError, invalid, missing } = require('./errors');
 const { parseCard, scrubbed, assertNotExpired } = require('./cards');
 const { isBlank, rejectUnknown, currency, optionalEmail, optionalEnum, metadata, LOCALES } = require('./validate');
 const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
-const { parseListQuery, listBody, noQuery } = require('./lists');
+const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -49,9 +49,7 @@ function storeCustomer(state, input) {
 
 /** @param {Env} env */
 function find(env) {
-	const customer = env.state.customers.get(env.id);
-	if (!customer || customer.merchant !== env.auth.merchant) throw notFound('The customer could not be found.');
-	return customer;
+	return findOwned(env.state.customers, env, 'customer');
 }
 
 /** @param {Env} env @returns {Result} */

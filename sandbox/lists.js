@@ -7,7 +7,7 @@
  * answered as `{ resource: "list", total, page, per_page, last_page, data }`.
  */
 
-const { invalid } = require('./errors');
+const { invalid, notFound } = require('./errors');
 
 const MAX_PER_PAGE = 100;
 const COMMON_PARAMS = ['page', 'per_page', 'start_time', 'end_time'];
@@ -103,4 +103,17 @@ function noQuery(query) {
 	if (keys.length) throw invalid(keys[0], 'unknown parameter');
 }
 
-module.exports = { parseListQuery, listBody, newestFirst, noQuery, single, MAX_PER_PAGE };
+/**
+ * The merchant's resource with this id (single-resource routes); 404 `not_found` when it is unknown
+ * or another merchant's.
+ * @template {{ merchant: string }} T
+ * @param {Map<string, T>} map @param {{ id: string, auth: { merchant: string } }} env @param {string} what e.g. "payment"
+ * @returns {T}
+ */
+function findOwned(map, env, what) {
+	const item = map.get(env.id);
+	if (!item || item.merchant !== env.auth.merchant) throw notFound(`The ${what} could not be found.`);
+	return item;
+}
+
+module.exports = { findOwned, parseListQuery, listBody, newestFirst, noQuery, single, MAX_PER_PAGE };

@@ -11,7 +11,7 @@
  *                                           └─ cancel ───→ cancelled
  */
 
-const { ApiError, invalid, missing, notFound } = require('./errors');
+const { ApiError, invalid, missing } = require('./errors');
 const { parseCard, paymentDetails, cardView } = require('./cards');
 const {
 	CURRENCIES, LOCALES, isBlank, isPlainObject, rejectUnknown, requireAmount, requireCurrency, nonNegativeInteger,
@@ -20,7 +20,7 @@ const {
 const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
 const { chargeableCustomer } = require('./customers');
-const { parseListQuery, listBody, noQuery } = require('./lists');
+const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -208,9 +208,7 @@ function tokenSource(state, auth, id, amount, currency) {
 
 /** @param {Env} env */
 function find(env) {
-	const payment = env.state.payments.get(env.id);
-	if (!payment || payment.merchant !== env.auth.merchant) throw notFound('The payment could not be found.');
-	return payment;
+	return findOwned(env.state.payments, env, 'payment');
 }
 
 /** @param {Env} env @returns {Result} */

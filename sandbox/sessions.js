@@ -10,7 +10,7 @@
  * session's `return_url` with `session_id` appended.
  */
 
-const { ApiError, invalid, missing, notFound } = require('./errors');
+const { ApiError, invalid, missing } = require('./errors');
 const { parseCard } = require('./cards');
 const {
 	isBlank, isPlainObject, rejectUnknown, requireAmount, requireCurrency, currency, optionalString, optionalEmail,
@@ -20,7 +20,7 @@ const { newId, iso } = require('./state');
 const payments = require('./payments');
 const customers = require('./customers');
 const { storeSecureToken, appendQuery, redirectTo, htmlError, page, escapeHtml, HTML_TYPE } = require('./secure-tokens');
-const { noQuery } = require('./lists');
+const { findOwned, noQuery } = require('./lists');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -161,9 +161,7 @@ function parsePaymentData(v, pays) {
 
 /** @param {Env} env */
 function find(env) {
-	const session = env.state.sessions.get(env.id);
-	if (!session || session.merchant !== env.auth.merchant) throw notFound('The session could not be found.');
-	return session;
+	return findOwned(env.state.sessions, env, 'session');
 }
 
 /** @param {Env} env @returns {Result} */

@@ -138,3 +138,13 @@ export const ALL_TEST_NUMBERS = [
 	'4123111111111067',
 	'4242424242424242',
 ];
+
+/** A sandbox with two merchants: `sk_test_sandbox`/`pk_test_sandbox` and `sk_test_other`/`pk_test_other`. */
+export function startTwoMerchants(): Promise<Sandbox> {
+	return startSandbox({ secretKeys: ['sk_test_sandbox', 'sk_test_other'], publishableKeys: ['pk_test_sandbox', 'pk_test_other'] });
+}
+
+/** Asserts KOMOJU's error body with this status, code and param. */
+export function expectError(res: { status: number; body: unknown }, status: number, code: string, param: string | null = null): void {
+	expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { code, message: expect.any(String), param, details: null } } });
+}

@@ -1,17 +1,12 @@
-import { startSandbox } from '../../sandbox/server';
-import { ALL_TEST_NUMBERS, call, CARDS, control, FUTURE_YEAR, PUBLISHABLE, Sandbox, submitPassword } from './helpers';
+import { ALL_TEST_NUMBERS, call, CARDS, control, FUTURE_YEAR, PUBLISHABLE, expectError, Sandbox, startTwoMerchants, submitPassword } from './helpers';
 
 let sb: Sandbox;
 
 beforeAll(async () => {
-	sb = await startSandbox({ secretKeys: ['sk_test_sandbox', 'sk_test_other'], publishableKeys: ['pk_test_sandbox', 'pk_test_other'] });
+	sb = await startTwoMerchants();
 });
 afterAll(() => sb.close());
 beforeEach(() => sb.reset());
-
-function expectError(res: { status: number; body: any }, status: number, code: string, param: string | null = null) {
-	expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { code, message: expect.any(String), param, details: null } } });
-}
 
 const RETURN_URL = 'https://shop.example/done?order=42#top';
 
