@@ -15,8 +15,12 @@ export interface Operation {
 }
 
 export type KomojuNodeMap = {
+	customer: 'create' | 'delete' | 'get' | 'getAll' | 'update';
+	event: 'get' | 'getAll';
 	payment: 'cancel' | 'capture' | 'create' | 'get' | 'getAll' | 'refund' | 'update';
 	secureToken: 'create' | 'get';
+	session: 'cancel' | 'create' | 'get';
+	token: 'create';
 };
 
 export type KomojuResource = keyof KomojuNodeMap;

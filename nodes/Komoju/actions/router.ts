@@ -9,10 +9,22 @@ import {
 
 import type { ExecutionScope } from '../helpers/interfaces';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
+import * as customer from './customer/Customer.resource';
+import * as event from './event/Event.resource';
 import * as payment from './payment/Payment.resource';
 import * as secureToken from './secureToken/SecureToken.resource';
+import * as session from './session/Session.resource';
+import * as token from './token/Token.resource';
 
 const registry: OperationRegistry = {
+	customer: {
+		create: customer.create,
+		delete: customer.delete,
+		get: customer.get,
+		getAll: customer.getAll,
+		update: customer.update,
+	},
+	event: { get: event.get, getAll: event.getAll },
 	payment: {
 		cancel: payment.cancel,
 		capture: payment.capture,
@@ -23,6 +35,8 @@ const registry: OperationRegistry = {
 		update: payment.update,
 	},
 	secureToken: { create: secureToken.create, get: secureToken.get },
+	session: { cancel: session.cancel, create: session.create, get: session.get },
+	token: { create: token.create },
 };
 
 function findOperation(context: IExecuteFunctions): Operation {

@@ -1,0 +1,39 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { idempotencyKeyFor, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
+import type { ExecutionScope } from '../../helpers/interfaces';
+import { scrubCardData } from '../../helpers/redact';
+import { apiPath, komojuApiRequest } from '../../transport';
+import { cardProperties, readCardDetails } from '../shared/card.descriptions';
+import { customerFieldOptions, readCustomerFields } from './customer.shared';
+
+// Card details only: KOMOJU documents a card object as a customer's payment_details, and the
+// sandbox refuses a token id there.
+const properties: INodeProperties[] = [
+	...cardProperties(),
+	{
+		displayName: 'Customer Fields',
+		name: 'customerFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: customerFieldOptions,
+	},
+	requestOptionsCollection([], { idempotency: true }),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['create'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
+	const options = readOptions(this, itemIndex);
+	const body: IDataObject = {
+		payment_details: readCardDetails.call(this, itemIndex),
+		...readCustomerFields.call(this, itemIndex, this.getNodeParameter('customerFields', itemIndex, {}) as IDataObject),
+	};
+	const customer = await komojuApiRequest.call(
+		this,
+		{ method: 'POST', path: apiPath('customers'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
+		requestSettings(this, options, itemIndex),
+	);
+	return scrubCardData(customer);
+}

@@ -1,0 +1,58 @@
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
+import { scrubCardData } from '../../helpers/redact';
+import { apiPath, komojuApiRequestAllItems } from '../../transport';
+import { listProperties, readListLimit, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
+
+const properties: INodeProperties[] = [
+	...listProperties,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Card Expiry (MMYY)',
+				name: 'expiration',
+				type: 'string',
+				default: '',
+				placeholder: '0830',
+				description: 'Only customers whose stored card expires in this month, e.g. 0830 for August 2030',
+			},
+			...timeRangeFilters,
+		],
+	},
+	requestOptionsCollection(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['getAll'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = timeRangeQuery.call(this, itemIndex, filters);
+	const expiration = String(filters.expiration ?? '').trim();
+	if (expiration !== '') {
+		if (!/^(0[1-9]|1[0-2])\d{2}$/.test(expiration)) {
+			throw new NodeOperationError(this.getNode(), `Card Expiry must be MMYY, such as 0830, got "${expiration.slice(0, 20)}"`, {
+				itemIndex,
+			});
+		}
+		qs.expiration = expiration;
+	}
+	const customers = await komojuApiRequestAllItems.call(
+		this,
+		{ method: 'GET', path: apiPath('customers'), qs },
+		requestSettings(this, readOptions(this, itemIndex), itemIndex),
+		readListLimit.call(this, itemIndex),
+	);
+	return customers.map((customer) => scrubCardData(customer));
+}
