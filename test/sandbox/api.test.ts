@@ -338,7 +338,7 @@ describe('customers', () => {
 		}
 	});
 
-	it('supports Komoju-Scenario: insufficient_funds on customer creation only', async () => {
+	it('supports Komoju-Scenario: insufficient_funds on customer, payment and session creation only', async () => {
 		const customer = await call(sb, 'POST', '/api/v1/customers', {
 			headers: { 'Komoju-Scenario': 'insufficient_funds' },
 			json: { payment_details: card(CARDS.visa.successFrictionless) },
@@ -348,6 +348,11 @@ describe('customers', () => {
 		expectError(res, 402, 'insufficient_funds');
 		const elsewhere = await call(sb, 'POST', '/api/v1/secure_tokens', { headers: { 'Komoju-Scenario': 'insufficient_funds' }, json: tokenRequest(CARDS.visa.successFrictionless) });
 		expectError(elsewhere, 400, 'bad_request', 'Komoju-Scenario');
+		const onTokens = await call(sb, 'POST', '/api/v1/tokens', { headers: { 'Komoju-Scenario': 'insufficient_funds' }, json: { payment_details: card('4111111111111111') } });
+		expectError(onTokens, 400, 'bad_request', 'Komoju-Scenario');
+		expectError(await call(sb, 'GET', '/api/v1/payments', { headers: { 'Komoju-Scenario': 'insufficient_funds' } }), 400, 'bad_request', 'Komoju-Scenario');
+		const session = await call(sb, 'POST', '/api/v1/sessions', { headers: { 'Komoju-Scenario': 'insufficient_funds' }, json: { amount: 1, currency: 'JPY' } });
+		expect(session.status).toBe(200);
 		const unknown = await call(sb, 'POST', '/api/v1/customers', { headers: { 'Komoju-Scenario': 'card_declined' }, json: { payment_details: card(CARDS.visa.successFrictionless) } });
 		expectError(unknown, 400, 'bad_request', 'Komoju-Scenario');
 	});

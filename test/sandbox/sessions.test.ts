@@ -252,3 +252,21 @@ describe('hosted page', () => {
 		expect(sb.sessions()[0]).toMatchObject({ id: s.id, status: 'completed', merchant: 'merchant_1' });
 	});
 });
+
+describe('hosted page plumbing', () => {
+	it('records page requests as kind session and lets faults hit them', async () => {
+		const s = await session();
+		sb.injectFault({ path: `/sessions/${s.id}`, action: { status: 503 } });
+		expect((await open(sb.sessionPageUrl(s.id))).status).toBe(503);
+		expect((await open(sb.sessionPageUrl(s.id))).status).toBe(200);
+		expect(sb.requests.filter((r) => r.kind === 'session').map((r) => r.status)).toEqual([503, 200]);
+	});
+
+	it('replays an idempotent session cancel', async () => {
+		const s = await session();
+		const a = await call(sb, 'POST', `/api/v1/sessions/${s.id}/cancel`, { idempotencyKey: 'c-1' });
+		const b = await call(sb, 'POST', `/api/v1/sessions/${s.id}/cancel`, { idempotencyKey: 'c-1' });
+		expect(b.status).toBe(200);
+		expect(b.text).toBe(a.text);
+	});
+});
