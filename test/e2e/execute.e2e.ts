@@ -155,7 +155,7 @@ describe('Continue On Fail (onError: continueRegularOutput)', () => {
 		// Refused by the node before sending: a decimal amount.
 		expect(output[1].json).toEqual({
 			error: 'Amount must be a whole number of 0 or more, got 10.5',
-			details: { description: expect.stringMatching(/smallest unit/) },
+			details: { description: expect.stringMatching(/JPY has no minor unit/) },
 		});
 		// Refused by KOMOJU: a declined card (402).
 		expect(output[2].json.error).toMatch(/^KOMOJU: /);

@@ -31,7 +31,7 @@ describe('Secure Token → Create with card details', () => {
 				amount: '={{ $json.amount }}',
 				returnUrl: '=https://shop.example.com/return?order={{ $json.order }}',
 				expiryMonth: '={{ $json.month }}',
-				additionalFields: { givenName: 'Taro', familyName: 'Yamada', billingAddressCountry: 'JP' },
+				additionalCardFields: { givenName: 'Taro', familyName: 'Yamada', billingAddressCountry: 'JP' },
 			}),
 			{ items },
 		);
@@ -169,7 +169,7 @@ describe('Continue On Fail', () => {
 		expect(output[0].json.verification_status).toBe('NEEDS_VERIFY');
 		expect(output[1].json).toEqual({
 			error: 'Amount must be a whole number of 0 or more, got 10.5',
-			details: { description: expect.stringMatching(/smallest unit/) },
+			details: { description: expect.stringMatching(/JPY has no minor unit/) },
 		});
 		expect(output[2].json.verification_status).toBe('NEEDS_VERIFY');
 		expect(sandbox.secureTokens()).toHaveLength(2);

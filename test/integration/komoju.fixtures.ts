@@ -90,6 +90,51 @@ export async function runKomoju(
 	});
 }
 
+/** Runs Items → one KOMOJU node per step, in a chain, in n8n-core's engine against the sandbox. */
+export async function runKomojuChain(
+	sandbox: Sandbox,
+	steps: Array<{ name: string; parameters: IDataObject; settings?: Partial<INode> }>,
+	options: Omit<RunOptions, 'settings'> = {},
+): Promise<WorkflowRunResult> {
+	const nodes = steps.map((step, index) => ({
+		...komojuNode(step.parameters, step.settings),
+		id: `a3c1f0a2-5b7e-4d0e-9f59-00000000010${index}`,
+		name: step.name,
+		position: [200 * (index + 1), 0] as [number, number],
+	}));
+	return await runWorkflow({
+		nodes: [itemsNode(options.items ?? [{}]), ...nodes],
+		connections: chain('Items', ...steps.map((step) => step.name)),
+		nodeTypes: { [NODE_TYPE]: new Komoju() },
+		credentialTypes: { komojuApi: new KomojuApi() },
+		credentials: {
+			komojuApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url, ...options.credentials },
+		},
+		executionId: options.executionId,
+	});
+}
+
+/** Calls the sandbox's KOMOJU API directly with the secret key, to set up objects for a test. */
+export async function komojuCall(
+	sandbox: Sandbox,
+	method: string,
+	path: string,
+	body?: IDataObject,
+): Promise<IDataObject> {
+	const response = await fetch(`${sandbox.url}/api/v1${path}`, {
+		method,
+		headers: {
+			Authorization: `Basic ${Buffer.from(`${sandbox.secretKey}:`).toString('base64')}`,
+			'Content-Type': 'application/json',
+			'X-KOMOJU-API-VERSION': '2025-01-28',
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = (await response.json()) as IDataObject;
+	if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+	return json;
+}
+
 /** Follows an authentication_url like a browser: returns where KOMOJU sends the customer back. */
 export async function authenticate(authenticationUrl: string, password?: string): Promise<URL> {
 	let response = await fetch(authenticationUrl, { redirect: 'manual' });

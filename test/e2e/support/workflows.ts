@@ -200,7 +200,7 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 					cardCreate({
 						expiryMonth: '={{ $json.month }}',
 						cardholderName: '=Customer {{ $json.order }}',
-						additionalFields: { billingAddressCountry: 'JP' },
+						additionalCardFields: { billingAddressCountry: 'JP' },
 					}),
 				),
 				komoju('Get', getById('={{ $json.id }}')),

@@ -33,7 +33,8 @@ export interface PaymentAmounts {
 }
 
 export function amountsOf(payment: IDataObject, action: 'capture' | 'refund'): PaymentAmounts {
-	const amount = Number(payment.total ?? payment.amount ?? 0);
+	// KOMOJU captures and refunds `amount`; tax is not part of it.
+	const amount = Number(payment.amount ?? 0);
 	const refunded = Number(payment.amount_refunded ?? 0);
 	return {
 		currency: String(payment.currency ?? ''),

@@ -1,5 +1,7 @@
 import {
+	NodeOperationError,
 	sleep,
+	type INode,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -14,6 +16,22 @@ import { apiPath, komojuApiRequest, type RequestSettings } from '../../transport
 
 /** The status of a token whose customer has not finished authenticating yet. */
 const PENDING_STATUS = 'NEEDS_VERIFY';
+
+/** The statuses with which KOMOJU lets a secure token pay. */
+const PAYABLE_STATUSES = ['OK', 'SKIPPED'];
+
+function requirePayable(node: INode, itemIndex: number, token: KomojuSecureToken): KomojuSecureToken {
+	if (PAYABLE_STATUSES.includes(token.verification_status)) return token;
+	const status = String(token.verification_status);
+	const hint =
+		status === PENDING_STATUS
+			? 'The customer has not finished 3D Secure at the authentication_url yet. Wait for the return to the Return URL, or use Wait for Final Status.'
+			: 'The card failed or could not complete 3D Secure. Ask the customer for another card and create a new secure token.';
+	throw new NodeOperationError(node, `Secure token ${token.id} is not verified: verification_status is ${status}`, {
+		itemIndex,
+		description: hint,
+	});
+}
 
 const properties: INodeProperties[] = [
 	{
@@ -34,6 +52,14 @@ const properties: INodeProperties[] = [
 		],
 	},
 	requestOptionsCollection([
+		{
+			displayName: 'Fail If Not Verified',
+			name: 'failIfNotVerified',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to stop with an error (or an error item, with Continue On Fail) unless verification_status is OK or SKIPPED, the two statuses a payment accepts',
+		},
 		{
 			displayName: 'Wait for Final Status',
 			name: 'waitForFinalStatus',
@@ -96,8 +122,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const intervalMs =
 		requireWholeNumber(node, itemIndex, options.pollInterval ?? 5, 'Poll Interval (Seconds)', 1, 300) * 1000;
 
+	const failIfNotVerified = Boolean(options.failIfNotVerified);
 	let token = await fetchToken.call(this, id, settings);
-	if (!waitForFinalStatus) return token;
+	if (!waitForFinalStatus) return failIfNotVerified ? requirePayable(node, itemIndex, token) : token;
 
 	const deadline = Date.now() + timeoutMs;
 	while (token.verification_status === PENDING_STATUS) {
@@ -106,5 +133,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		await sleep(Math.min(intervalMs, remaining));
 		token = await fetchToken.call(this, id, settings);
 	}
-	return token;
+	return failIfNotVerified ? requirePayable(node, itemIndex, token) : token;
 }

@@ -85,7 +85,7 @@ export function cardProperties(displayOptions?: IDisplayOptions): INodePropertie
 		},
 		{
 			displayName: 'Additional Card Fields',
-			name: 'additionalFields',
+			name: 'additionalCardFields',
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
@@ -102,7 +102,7 @@ export function readCardDetails(this: IExecuteFunctions, itemIndex: number): IDa
 	const month = requireExpiryMonth(node, itemIndex, this.getNodeParameter('expiryMonth', itemIndex));
 	const year = requireExpiryYear(node, itemIndex, this.getNodeParameter('expiryYear', itemIndex));
 	requireUnexpired(node, itemIndex, month, year);
-	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const additional = this.getNodeParameter('additionalCardFields', itemIndex, {}) as IDataObject;
 	return cardPaymentDetails({
 		number,
 		month,
