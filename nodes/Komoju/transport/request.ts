@@ -5,6 +5,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type IPollFunctions,
 } from 'n8n-workflow';
 
@@ -13,8 +14,8 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry
 
 export const API_PREFIX = '/api/v1';
 
-/** The n8n contexts that call KOMOJU: the action node's execute() and the events poller's poll(). */
-export type KomojuRequestContext = IExecuteFunctions | IPollFunctions;
+/** The n8n contexts that call KOMOJU: the action node, its dropdowns, and the events poller. */
+export type KomojuRequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface KomojuRequest {
 	method: IHttpRequestMethods;
