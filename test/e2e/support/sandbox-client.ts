@@ -98,6 +98,16 @@ export class SandboxClient {
 		return (await this.control<{ secureTokens: SandboxToken[] }>('GET', '/state')).secureTokens;
 	}
 
+	/** The sandbox's payments (its own view: never a card number). */
+	async payments(): Promise<Array<Record<string, unknown>>> {
+		return (await this.control<{ payments: Array<Record<string, unknown>> }>('GET', '/state')).payments;
+	}
+
+	/** Every merchant's events, newest first, as the API shows them. */
+	async events(): Promise<Array<{ id: string; type: string; data: Record<string, unknown> }>> {
+		return await this.control('GET', '/events');
+	}
+
 	/** A KOMOJU API call with the secret key. */
 	async api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
 		const response = await fetch(`${this.url}/api/v1${path}`, {

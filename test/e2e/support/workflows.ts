@@ -66,6 +66,7 @@ export const IDS = {
 	exampleAi: 'e2eExampleAi',
 	trigger: 'e2eKomojuTrigger',
 	eventsTrigger: 'e2eKomojuEventsTrigger',
+	paymentFlow: 'e2ePaymentFlow',
 };
 
 export const KOMOJU_TRIGGER = 'n8n-nodes-komoju.komojuTrigger';
@@ -85,6 +86,8 @@ export const EVENTS_TRIGGER_NODE = 'KOMOJU Events Trigger';
 export const EVENTS_POLL_SECONDS = Array.from({ length: 12 }, (_, index) => index * 5);
 
 export const THREE_DS_WEBHOOK_PATH = 'e2e-3ds-payment';
+/** The webhook of the flow from a secure token to a captured and refunded payment. */
+export const PAYMENT_FLOW_WEBHOOK_PATH = 'e2e-3ds-pay-capture-refund';
 /**
  * What n8n 2.40.7 answers on a Wait node's resume URL (Respond: Immediately). The Wait node's
  * "Response Data" option is ignored there (tried: the answer stays this), so the examples do
@@ -358,6 +361,73 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 				['Respond with the link', 'Wait for the customer'],
 				['Wait for the customer', 'Get'],
 				['Get', 'Record status'],
+			],
+		),
+		workflow(
+			IDS.paymentFlow,
+			'e2e: secure token → payment → capture → refund',
+			[
+				node(
+					'Webhook',
+					'n8n-nodes-base.webhook',
+					2.1,
+					{ httpMethod: 'POST', path: PAYMENT_FLOW_WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
+					{ webhookId: randomUUID() },
+				),
+				komoju(
+					'Create',
+					cardCreate({
+						amount: '={{ $json.body.amount }}',
+						cardNumber: '={{ $json.body.card }}',
+						returnUrl: '={{ $execution.resumeUrl }}',
+					}),
+				),
+				node('Respond with the link', 'n8n-nodes-base.respondToWebhook', 1.5, {
+					respondWith: 'json',
+					responseBody:
+						'={{ JSON.stringify({ executionId: $execution.id, secureTokenId: $json.id, authenticationUrl: $json.authentication_url }) }}',
+					options: {},
+				}),
+				node(
+					'Wait for the customer',
+					'n8n-nodes-base.wait',
+					1.1,
+					{ resume: 'webhook', httpMethod: 'GET', limitWaitTime: true, resumeAmount: 10, resumeUnit: 'minutes', options: {} },
+					{ webhookId: randomUUID() },
+				),
+				komoju('Verified', getById("={{ $('Create').item.json.id }}", { failIfNotVerified: true })),
+				komoju('Authorise', {
+					resource: 'payment',
+					operation: 'create',
+					amount: "={{ $('Webhook').item.json.body.amount }}",
+					currency: 'JPY',
+					paymentSource: 'secureToken',
+					secureTokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					capture: false,
+					additionalFields: { externalOrderNum: "={{ $('Webhook').item.json.body.order }}" },
+					options: { maximumAmount: 100000, maximumAmountCurrency: 'JPY' },
+				}),
+				komoju('Capture', { resource: 'payment', operation: 'capture', paymentId: '={{ $json.id }}', captureType: 'full', options: {} }),
+				komoju('Refund part', {
+					resource: 'payment',
+					operation: 'refund',
+					paymentId: '={{ $json.id }}',
+					refundType: 'partial',
+					amount: "={{ $('Webhook').item.json.body.refund }}",
+					description: 'Partial refund from n8n',
+					options: { maximumAmount: 100000, maximumAmountCurrency: 'JPY' },
+				}),
+				komoju('Refund the rest', { resource: 'payment', operation: 'refund', paymentId: '={{ $json.id }}', refundType: 'full', options: {} }),
+			],
+			[
+				['Webhook', 'Create'],
+				['Create', 'Respond with the link'],
+				['Respond with the link', 'Wait for the customer'],
+				['Wait for the customer', 'Verified'],
+				['Verified', 'Authorise'],
+				['Authorise', 'Capture'],
+				['Capture', 'Refund part'],
+				['Refund part', 'Refund the rest'],
 			],
 		),
 		workflow(
