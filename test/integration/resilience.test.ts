@@ -161,7 +161,9 @@ describe('n8n’s own Retry On Fail', () => {
 
 describe('unexpected responses', () => {
 	it.each([
-		['an HTML page', { status: 200, body: '<html>login</html>', contentType: 'text/html' }, /a body that is not a JSON object/],
+		['an HTML page', { status: 200, body: '<html>login</html>', contentType: 'text/html' }, /a body that is not JSON$/],
+		['cut-off JSON', { status: 200, body: '{"id": "tok_', contentType: 'application/json' }, /a body that is not JSON$/],
+		['a JSON array', { status: 200, body: '[{"id": "tok_1"}]', contentType: 'application/json' }, /JSON of an unexpected shape$/],
 		['an empty body', { status: 200, body: '' }, /an empty body/],
 	])('%s with status 200 is a clear error', async (_name, action, message) => {
 		sandbox.injectFault({ method: 'GET', path: '/api/v1/secure_tokens/', action });
@@ -170,6 +172,12 @@ describe('unexpected responses', () => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(message);
 		expect(error.description).toMatch(/Base URL/);
+	});
+
+	it('a list without its data array is a clear error, not an empty result', async () => {
+		sandbox.injectFault({ method: 'GET', path: '/api/v1/payments', action: { status: 200, body: '{"total": 3}', contentType: 'application/json' } });
+		const result = await runKomoju(sandbox, { resource: 'payment', operation: 'getAll', returnAll: true });
+		expect(result.error?.message).toBe('KOMOJU returned an unexpected response: a list without a "data" array');
 	});
 
 	it('an HTML error page is reported with its status', async () => {

@@ -85,10 +85,10 @@ function parseBody(body: unknown): unknown {
 }
 
 type Attempt =
-	| { body: IDataObject }
+	| { status: number; body: unknown }
 	| { failure: AttemptFailure; toError: (attempts: number) => NodeApiError };
 
-/** Sends the request once. HTTP errors come back as a failure; only bad 2xx bodies throw. */
+/** Sends the request once. HTTP and connection errors come back as a failure, never thrown. */
 async function sendOnce(
 	context: KomojuRequestContext,
 	options: IHttpRequestOptions,
@@ -114,13 +114,7 @@ async function sendOnce(
 
 	const { statusCode } = response;
 	const body = parseBody(response.body);
-	if (statusCode >= 200 && statusCode < 300) {
-		if (!body || typeof body !== 'object' || Array.isArray(body)) {
-			const what = body === undefined ? 'an empty body' : 'a body that is not a JSON object';
-			throw unexpectedResponseError(node, statusCode, what, itemIndex);
-		}
-		return { body: body as IDataObject };
-	}
+	if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body };
 	return {
 		failure: { status: statusCode, retryAfter: headerValue(response.headers ?? {}, 'retry-after') },
 		toError: () => komojuApiError(node, statusCode, body, itemIndex),
@@ -128,16 +122,16 @@ async function sendOnce(
 }
 
 /**
- * The only function in the package that talks to KOMOJU. It adds the API version and
- * idempotency headers, retries what is safe to repeat (see retryDelayMs), and turns every
- * failure into a NodeApiError that names the item and never carries the request body.
+ * The only code in the package that sends to KOMOJU. It adds the API version and idempotency
+ * headers, retries what is safe to repeat (see retryDelayMs), and turns every failure into a
+ * NodeApiError that names the item and never carries the request body.
  */
-export async function komojuApiRequest(
-	this: KomojuRequestContext,
+async function sendWithRetries(
+	context: KomojuRequestContext,
 	request: KomojuRequest,
 	settings: RequestSettings,
-): Promise<IDataObject> {
-	const { baseUrl, apiVersion } = await connectionSettings(this);
+): Promise<{ status: number; body: unknown }> {
+	const { baseUrl, apiVersion } = await connectionSettings(context);
 	const headers: IDataObject = {};
 	if (apiVersion) headers['X-KOMOJU-API-VERSION'] = apiVersion;
 	if (request.idempotencyKey) headers['X-KOMOJU-IDEMPOTENCY'] = request.idempotencyKey;
@@ -146,7 +140,7 @@ export async function komojuApiRequest(
 
 	for (let retriesSoFar = 0; ; retriesSoFar++) {
 		const attempt = await sendOnce(
-			this,
+			context,
 			{
 				method: request.method,
 				url: `${baseUrl}${API_PREFIX}${request.path}`,
@@ -160,7 +154,7 @@ export async function komojuApiRequest(
 			},
 			settings.itemIndex,
 		);
-		if ('body' in attempt) return attempt.body;
+		if ('body' in attempt) return attempt;
 
 		const delay = retryDelayMs(attempt.failure, {
 			method: request.method,
@@ -170,7 +164,40 @@ export async function komojuApiRequest(
 		});
 		if (delay === undefined) throw attempt.toError(retriesSoFar + 1);
 		const reason = attempt.failure.status ?? attempt.failure.networkCode;
-		this.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
+		context.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
 		await sleep(delay);
 	}
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeBody(body: unknown): string {
+	if (body === undefined) return 'an empty body';
+	return typeof body === 'string' ? 'a body that is not JSON' : 'JSON of an unexpected shape';
+}
+
+/** A KOMOJU call answered with one JSON object (almost every endpoint). */
+export async function komojuApiRequest(
+	this: KomojuRequestContext,
+	request: KomojuRequest,
+	settings: RequestSettings,
+): Promise<IDataObject> {
+	const { status, body } = await sendWithRetries(this, request, settings);
+	if (!isObject(body)) throw unexpectedResponseError(this.getNode(), status, describeBody(body), settings.itemIndex);
+	return body;
+}
+
+/** A KOMOJU call answered with a bare JSON array of objects (`GET /payment_methods`). */
+export async function komojuApiRequestArray(
+	this: KomojuRequestContext,
+	request: KomojuRequest,
+	settings: RequestSettings,
+): Promise<IDataObject[]> {
+	const { status, body } = await sendWithRetries(this, request, settings);
+	if (!Array.isArray(body) || !body.every(isObject)) {
+		throw unexpectedResponseError(this.getNode(), status, describeBody(body), settings.itemIndex);
+	}
+	return body;
 }
