@@ -283,8 +283,7 @@ function loadOptionsContext(): LoadOptionsContext {
 }
 
 describe('Payment types for Session → Create (load options)', () => {
-	// Fails until the transport accepts GET /payment_methods's array body (it takes JSON objects only).
-	it.failing('lists each enabled payment type once, by readable name, read through the transport', async () => {
+	it('lists each enabled payment type once, by readable name, read through the transport', async () => {
 		const options = await new Komoju().methods.loadOptions.getPaymentTypes.call(loadOptionsContext());
 		expect(options).toEqual([
 			{ name: 'Bank Transfer', value: 'bank_transfer', description: 'Enabled for JPY' },

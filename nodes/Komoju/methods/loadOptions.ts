@@ -1,16 +1,15 @@
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { apiPath, komojuApiRequest, type KomojuRequestContext } from '../transport';
+import { apiPath, komojuApiRequestArray } from '../transport';
 
-/** The payment types enabled for the merchant (GET /payment_methods), each once. */
+/** The payment types enabled for the merchant (GET /payment_methods), each once, with its currencies. */
 export async function getPaymentTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	// The transport only uses what ILoadOptionsFunctions has too (credentials, node, HTTP helper, logger).
-	const body: unknown = await komojuApiRequest.call(
-		this as unknown as KomojuRequestContext,
+	const methods = await komojuApiRequestArray.call(
+		this,
 		{ method: 'GET', path: apiPath('payment_methods') },
 		{ itemIndex: 0, maxRetries: 2, timeoutMs: 30000 },
 	);
-	const methods = (Array.isArray(body) ? body : ((body as IDataObject).data ?? [])) as IDataObject[];
+	// KOMOJU lists one entry per type and currency; the dropdown wants each type once.
 	const currencies = new Map<string, string[]>();
 	for (const method of methods) {
 		const slug = typeof method.type_slug === 'string' ? method.type_slug : '';
