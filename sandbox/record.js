@@ -16,6 +16,7 @@ const MAX_RECORDS = 5000;
  * @typedef {{
  *   seq: number,
  *   time: string,
+ *   startedAtMs: number,
  *   kind: 'api' | '3ds' | 'session' | 'other',
  *   method: string,
  *   path: string,

@@ -464,6 +464,7 @@ async function handleRequest(state, req, res) {
 
 	const record = state.log.add({
 		time: iso(state.clock()),
+		startedAtMs: started,
 		kind,
 		method,
 		path: maskPans(path),

@@ -52,6 +52,19 @@ const timeoutOption: INodeProperties = {
 	description: 'How long to wait for KOMOJU’s answer to one request before giving up on it, in milliseconds',
 };
 
+/** Enough to keep KOMOJU busy without looking like a flood; the node slows down on 429 anyway. */
+export const MAX_CONCURRENCY = 50;
+
+const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	default: 5,
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+	description:
+		'How many items to send to KOMOJU at the same time (1 = one after another). The output keeps the input order either way. A rate limit (429) pauses all of them together.',
+};
+
 const idempotencyKeyOption: INodeProperties = {
 	displayName: 'Idempotency Key',
 	name: 'idempotencyKey',
@@ -66,7 +79,7 @@ export function requestOptionsCollection(
 	extra: INodeProperties[] = [],
 	{ idempotency = false } = {},
 ): INodeProperties {
-	const options = [...extra, maxRetriesOption, timeoutOption];
+	const options = [...extra, concurrencyOption, maxRetriesOption, timeoutOption];
 	if (idempotency) options.push(idempotencyKeyOption);
 	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return {

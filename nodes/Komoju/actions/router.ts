@@ -8,6 +8,8 @@ import {
 } from 'n8n-workflow';
 
 import type { ExecutionScope } from '../helpers/interfaces';
+import { requireWholeNumber } from '../helpers/validation';
+import { MAX_CONCURRENCY } from './common.descriptions';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
 import * as customer from './customer/Customer.resource';
 import * as event from './event/Event.resource';
@@ -82,31 +84,60 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
-/** Owns the item loop: one call per input item, pairing, and Continue On Fail. */
+/** Items sent to KOMOJU at the same time unless the Concurrency option says otherwise. */
+export const DEFAULT_CONCURRENCY = 5;
+
+function readConcurrency(context: IExecuteFunctions): number {
+	const value = context.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY);
+	return requireWholeNumber(context.getNode(), 0, value, 'Concurrency', 1, MAX_CONCURRENCY);
+}
+
+function rethrowForItem(context: IExecuteFunctions, error: unknown, itemIndex: number): never {
+	if (error instanceof NodeApiError) {
+		error.context.itemIndex ??= itemIndex;
+		throw new NodeApiError(context.getNode(), error as unknown as JsonObject);
+	}
+	if (error instanceof NodeOperationError) error.context.itemIndex ??= itemIndex;
+	throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * Owns the item loop: one call per input item, up to Concurrency at a time, the output in input
+ * order with its pairing, and Continue On Fail. Without Continue On Fail the first failing item
+ * (by position) stops the node: no further item is started, those in flight are finished.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
 	const operation = findOperation(this);
 	const scope = executionScope(this);
-	const output: INodeExecutionData[] = [];
+	const concurrency = readConcurrency(this);
+	const continueOnFail = this.continueOnFail();
+	const outputs: INodeExecutionData[][] = new Array(items.length);
+	let failure: { itemIndex: number; error: unknown } | undefined;
+	// Keeps the failing item with the lowest position, whatever order parallel items fail in.
+	const recordFailure = (itemIndex: number, error: unknown) => {
+		if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
+	};
+	const stopped = () => failure !== undefined;
+	let nextItem = 0;
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await operation.execute.call(this, itemIndex, scope);
-			const objects = Array.isArray(result) ? result : [result];
-			for (const json of objects) output.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (this.continueOnFail()) {
-				output.push(errorItem(error, itemIndex));
-				continue;
+	const runItems = async () => {
+		while (!stopped() && nextItem < items.length) {
+			const itemIndex = nextItem++;
+			try {
+				const result = await operation.execute.call(this, itemIndex, scope);
+				const objects = Array.isArray(result) ? result : [result];
+				outputs[itemIndex] = objects.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				if (continueOnFail) outputs[itemIndex] = [errorItem(error, itemIndex)];
+				else recordFailure(itemIndex, error);
 			}
-			if (error instanceof NodeApiError) {
-				error.context.itemIndex ??= itemIndex;
-				throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
-			}
-			if (error instanceof NodeOperationError) error.context.itemIndex ??= itemIndex;
-			throw new NodeOperationError(this.getNode(), error, { itemIndex });
 		}
-	}
-	return [output];
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runItems));
+
+	const firstFailure = failure as { itemIndex: number; error: unknown } | undefined;
+	if (firstFailure) rethrowForItem(this, firstFailure.error, firstFailure.itemIndex);
+	return [outputs.flat()];
 }

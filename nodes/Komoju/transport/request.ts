@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { komojuApiError, komojuConnectionError, unexpectedResponseError } from './errors';
+import { rateLimitGateFor } from './rate-limit';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry';
 
 export const API_PREFIX = '/api/v1';
@@ -137,8 +138,10 @@ async function sendWithRetries(
 	if (request.idempotencyKey) headers['X-KOMOJU-IDEMPOTENCY'] = request.idempotencyKey;
 	const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries };
 	const route = `${request.method} ${API_PREFIX}${request.path}`;
+	const gate = rateLimitGateFor(context);
 
 	for (let retriesSoFar = 0; ; retriesSoFar++) {
+		await gate.passThrough();
 		const attempt = await sendOnce(
 			context,
 			{
@@ -165,7 +168,8 @@ async function sendWithRetries(
 		if (delay === undefined) throw attempt.toError(retriesSoFar + 1);
 		const reason = attempt.failure.status ?? attempt.failure.networkCode;
 		context.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
-		await sleep(delay);
+		if (attempt.failure.status === 429) gate.closeFor(delay);
+		else await sleep(delay);
 	}
 }
 

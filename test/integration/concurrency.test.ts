@@ -1,0 +1,113 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { apiRequests, CARDS, cardCreate, getToken, runKomoju, type Sandbox, useSandbox } from './komoju.fixtures';
+
+const sandboxOf = useSandbox();
+let sandbox: Sandbox;
+beforeEach(() => {
+	sandbox = sandboxOf();
+});
+
+type Recorded = ReturnType<typeof apiRequests>[number];
+
+/** The most requests the sandbox was handling at one instant. */
+function peakInFlight(requests: Recorded[]): number {
+	const edges = requests.flatMap((request) => {
+		const start = request.startedAtMs;
+		return [
+			{ at: start, change: 1 },
+			{ at: start + (request.durationMs ?? 0), change: -1 },
+		];
+	});
+	edges.sort((a, b) => a.at - b.at || a.change - b.change);
+	let current = 0;
+	let peak = 0;
+	for (const edge of edges) {
+		current += edge.change;
+		peak = Math.max(peak, current);
+	}
+	return peak;
+}
+
+const orders = (count: number) => Array.from({ length: count }, (_, index) => ({ order: index, amount: 100 + index }));
+const createFromItems = (options: IDataObject = {}) =>
+	cardCreate({ amount: '={{ $json.amount }}', cardNumber: CARDS.regular, options });
+
+describe('Concurrency', () => {
+	it.each([
+		[1, 1],
+		[5, 5],
+		[20, 20],
+	])('at %i, at most that many requests are in flight, and the output keeps the input order', async (concurrency, peak) => {
+		sandbox.configure({ latencyMs: 60 });
+		const result = await runKomoju(sandbox, createFromItems({ concurrency }), { items: orders(20) });
+		const output = result.resultOf('KOMOJU');
+		expect(output.map((item) => item.pairedItem)).toEqual(orders(20).map((_, item) => ({ item })));
+		const amounts = new Map(sandbox.secureTokens().map((token) => [token.id, token.amount]));
+		expect(output.map((item) => amounts.get(item.json.id as string))).toEqual(orders(20).map((order) => order.amount));
+		expect(peakInFlight(apiRequests(sandbox, 'POST', '/api/v1/secure_tokens'))).toBe(peak);
+	});
+
+	it('defaults to 5 at a time', async () => {
+		sandbox.configure({ latencyMs: 60 });
+		await runKomoju(sandbox, createFromItems(), { items: orders(12) });
+		expect(peakInFlight(apiRequests(sandbox, 'POST', '/api/v1/secure_tokens'))).toBe(5);
+	});
+
+	it('with Continue On Fail, every failing item is an error item in its own place', async () => {
+		const items = orders(10).map((order) => ({ ...order, amount: order.order % 3 === 1 ? 1.5 : order.amount }));
+		const result = await runKomoju(sandbox, createFromItems({ concurrency: 4 }), {
+			items,
+			settings: { onError: 'continueRegularOutput' },
+		});
+		const output = result.resultOf('KOMOJU');
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(output.map((item) => ('error' in item.json ? 'error' : item.json.verification_status))).toEqual([
+			'SKIPPED', 'error', 'SKIPPED', 'SKIPPED', 'error', 'SKIPPED', 'SKIPPED', 'error', 'SKIPPED', 'SKIPPED',
+		]);
+	});
+
+	it('without Continue On Fail, the first failing item by position stops the node and nothing after the running ones starts', async () => {
+		sandbox.configure({ latencyMs: 40 });
+		const items = orders(30).map((order) => ({ ...order, amount: order.order === 6 ? -1 : order.amount }));
+		const result = await runKomoju(sandbox, createFromItems({ concurrency: 3 }), { items });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('Amount must be a whole number of 0 or more, got -1');
+		expect((result.error as unknown as { context: IDataObject }).context.itemIndex).toBe(6);
+		// Items 0–5 and the two started beside item 6; none of the other 22.
+		expect(sandbox.secureTokens().length).toBeLessThanOrEqual(8);
+	});
+
+	it('a 429 pauses every parallel request until Retry-After has passed', async () => {
+		sandbox.configure({ latencyMs: 20 });
+		sandbox.injectFault({ method: 'POST', path: '/api/v1/secure_tokens', action: { status: 429, retryAfter: 1 } });
+		const result = await runKomoju(sandbox, createFromItems({ concurrency: 5 }), { items: orders(15) });
+		expect(result.status).toBe('success');
+		const requests = apiRequests(sandbox, 'POST', '/api/v1/secure_tokens');
+		const limited = requests.find((request) => request.status === 429)!;
+		const limitedAt = limited.startedAtMs + (limited.durationMs ?? 0);
+		// Only the requests already in flight when the 429 came back were sent in the next second.
+		const duringPause = requests.filter((request) => {
+			const at = request.startedAtMs;
+			return at > limitedAt + 50 && at < limitedAt + 950;
+		});
+		expect(duringPause).toHaveLength(0);
+		expect(sandbox.secureTokens()).toHaveLength(15);
+	});
+
+	it('applies to every operation: Get runs its items in parallel too', async () => {
+		sandbox.configure({ latencyMs: 60 });
+		const created = await runKomoju(sandbox, createFromItems(), { items: orders(8) });
+		const ids = created.resultOf('KOMOJU').map((item) => ({ id: item.json.id }));
+		sandbox.clearRequests();
+		const got = await runKomoju(sandbox, getToken('={{ $json.id }}', { concurrency: 8 }), { items: ids });
+		expect(got.resultOf('KOMOJU').map((item) => item.json.id)).toEqual(ids.map((item) => item.id));
+		expect(peakInFlight(apiRequests(sandbox, 'GET', '/api/v1/secure_tokens/'))).toBe(8);
+	});
+
+	it('refuses a concurrency outside 1–50 before sending anything', async () => {
+		const result = await runKomoju(sandbox, createFromItems({ concurrency: 0 }), { items: orders(2) });
+		expect(result.error?.message).toBe('Concurrency must be a whole number from 1 to 50, got 0');
+		expect(apiRequests(sandbox, 'POST', '/api/v1/secure_tokens')).toHaveLength(0);
+	});
+});
