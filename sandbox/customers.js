@@ -9,6 +9,7 @@ const { isBlank, rejectUnknown, currency, optionalEmail, optionalEnum, metadata,
 const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
 const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
+const { usableToken, unknownToken } = require('./tokens');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -25,13 +26,36 @@ function createCustomer(env) {
 	const { state, auth, body } = env;
 	rejectUnknown(body, FIELDS, '');
 	if (isBlank(body.payment_details)) throw missing('payment_details');
-	const card = parseCard(body.payment_details, state.clock());
-	const email = optionalEmail(body.email, 'email');
 	const cur = isBlank(body.currency) ? null : currency(body.currency, 'currency');
+	const source = storedCard(env, body.payment_details, cur);
+	const email = optionalEmail(body.email, 'email');
 	const meta = metadata(body.metadata, 'metadata');
 	const locale = optionalEnum(body.locale, 'locale', LOCALES);
-	const customer = storeCustomer(state, { merchant: auth.merchant, email: email || null, currency: cur, metadata: meta, locale: locale || null, card, scenario: env.scenario });
+	source.consume();
+	const customer = storeCustomer(state, { merchant: auth.merchant, email: email || null, currency: cur, metadata: meta, locale: locale || null, card: source.card, scenario: env.scenario });
 	return { status: 200, body: present(customer) };
+}
+
+/**
+ * The card a customer stores: card details, or a token id string, which KOMOJU's long-term
+ * token guide documents as the way to turn a one-time token into a customer. The token is used
+ * up only once everything else was valid, so a refused request leaves it usable.
+ * @param {Env} env @param {unknown} details @param {string | null} customerCurrency
+ */
+function storedCard(env, details, customerCurrency) {
+	const now = env.state.clock();
+	if (typeof details !== 'string') return { card: parseCard(details, now), consume: () => {} };
+	const token = usableToken(env.state, env.auth, details);
+	if (!token) throw unknownToken();
+	if (token.currency !== null && customerCurrency !== null && token.currency !== customerCurrency) {
+		throw invalid('currency', 'must equal the currency the token was created with');
+	}
+	return {
+		card: token.card,
+		consume: () => {
+			token.usedAt = now;
+		},
+	};
 }
 
 /**
@@ -85,14 +109,17 @@ function updateCustomer(env) {
 	rejectUnknown(body, FIELDS, '');
 	if (Object.keys(body).length === 0) throw missing('payment_details');
 	const next = { ...customer };
+	if ('currency' in body) next.currency = isBlank(body.currency) ? null : currency(body.currency, 'currency');
+	let source = null;
 	if ('payment_details' in body) {
 		if (isBlank(body.payment_details)) throw missing('payment_details');
-		next.card = parseCard(body.payment_details, state.clock());
+		source = storedCard(env, body.payment_details, next.currency);
+		next.card = source.card;
 	}
 	if ('email' in body) next.email = optionalEmail(body.email, 'email') || null;
-	if ('currency' in body) next.currency = isBlank(body.currency) ? null : currency(body.currency, 'currency');
 	if ('metadata' in body) next.metadata = metadata(body.metadata, 'metadata');
 	if ('locale' in body) next.locale = optionalEnum(body.locale, 'locale', LOCALES) || null;
+	source?.consume();
 	Object.assign(customer, next);
 	recordEvent(state, customer.merchant, 'customer.updated', present(customer));
 	return { status: 200, body: present(customer) };

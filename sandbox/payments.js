@@ -21,6 +21,7 @@ const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
 const { chargeableCustomer } = require('./customers');
 const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
+const { TOKEN_LIFETIME_MS, usableToken } = require('./tokens');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -37,7 +38,6 @@ const CREATE_FIELDS = new Set([
 ]);
 const FRAUD_FIELDS = new Set(['customer_ip', 'customer_email', 'browser_language', 'browser_user_agent']);
 const STATUSES = new Set(['pending', 'authorized', 'captured', 'cancelled', 'expired', 'refunded', 'failed']);
-const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
 /** Methods enabled for the sandbox merchant, per currency (the sandbox's own list). */
 const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
@@ -187,10 +187,8 @@ function tokenSource(state, auth, id, amount, currency) {
 			},
 		};
 	}
-	const token = state.tokens.get(id);
-	if (token && token.merchant === auth.merchant) {
-		if (token.usedAt !== null) throw unusable('the token has already been used');
-		if (now >= token.createdAt + TOKEN_LIFETIME_MS) throw unusable('the token has expired (24 hours after creation)');
+	const token = usableToken(state, auth, id);
+	if (token) {
 		if (token.currency !== null && token.currency !== currency) throw invalid('currency', 'must equal the currency the token was created with');
 		refuseThreeDs(token.card);
 		return {
@@ -385,5 +383,4 @@ module.exports = {
 	enabledTypes,
 	present,
 	view,
-	TOKEN_LIFETIME_MS,
 };

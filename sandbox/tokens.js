@@ -7,11 +7,13 @@
  * `currency` pays only in that currency. KOMOJU documents no way to read a token back.
  */
 
-const { invalid, missing } = require('./errors');
+const { ApiError, invalid, missing } = require('./errors');
 const { parseCard, scrubbed, cardView } = require('./cards');
 const { isBlank, rejectUnknown, currency } = require('./validate');
 const { newId, iso } = require('./state');
-const { TOKEN_LIFETIME_MS } = require('./payments');
+
+/** Tokens and secure tokens pay once, within 24 hours (docs §10.4). */
+const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -35,6 +37,25 @@ function createToken(env) {
 	return { status: 200, body: present(token) };
 }
 
+/**
+ * The merchant's unused, unexpired token with this id, for a `payment_details` string; 404
+ * (param `payment_details`) when there is none, 422 when used or expired.
+ * @param {import('./state').State} state @param {import('./state').ApiKey} auth @param {string} id
+ * @returns {Token | undefined} undefined when the id is not a token of this merchant
+ */
+function usableToken(state, auth, id) {
+	const token = state.tokens.get(id);
+	if (!token || token.merchant !== auth.merchant) return undefined;
+	if (token.usedAt !== null) throw invalid('payment_details', 'the token has already been used');
+	if (state.clock() >= token.createdAt + TOKEN_LIFETIME_MS) throw invalid('payment_details', 'the token has expired (24 hours after creation)');
+	return token;
+}
+
+/** 404 for a `payment_details` id that names nothing usable. */
+function unknownToken() {
+	return new ApiError(404, 'not_found', 'No token with this id could be found.', 'payment_details');
+}
+
 /** @param {Token} t */
 function present(t) {
 	return { id: t.id, resource: 'token', created_at: iso(t.createdAt), payment_details: scrubbed(t.card) };
@@ -53,4 +74,4 @@ function view(t) {
 	};
 }
 
-module.exports = { createToken, view };
+module.exports = { createToken, view, usableToken, unknownToken, TOKEN_LIFETIME_MS };

@@ -389,6 +389,27 @@ describe('customers', () => {
 		expect(sb.events()[0].data).toEqual(before);
 	});
 
+	it('turns a one-time token into a customer (KOMOJU’s long-term token guide), using the token up', async () => {
+		const token = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA), currency: 'USD' } })).body;
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id, currency: 'JPY' } }), 422, 'invalid_parameter', 'currency');
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id, email: 'not an email' } }), 422, 'invalid_parameter', 'email');
+		const res = await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } });
+		expect(res.body).toMatchObject({ resource: 'customer', source: { brand: 'visa', last_four_digits: '1111' } });
+		expect(sb.tokens()[0].usedAt).toEqual(expect.any(String));
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: token.id, currency: 'USD' }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: 'no-such-token' } }), 404, 'not_found', 'payment_details');
+		expect((await pay({ payment_details: undefined, customer: res.body.id })).body).toMatchObject({ status: 'captured' });
+	});
+
+	it('replaces a customer’s card with a token', async () => {
+		const c = await customer();
+		const token = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card('5555555555554444') } })).body;
+		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } });
+		expect(res.body).toMatchObject({ id: c.id, source: { brand: 'master', last_four_digits: '4444' } });
+		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } }), 422, 'invalid_parameter', 'payment_details');
+	});
+
 	it('lists customers newest first and filters by expiration (MMYY)', async () => {
 		const a = await customer();
 		const b = (await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: card(VISA, { month: 3, year: FUTURE_YEAR + 1 }) } })).body;
