@@ -5,6 +5,7 @@ import {
 	CARDS,
 	everythingVisible,
 	FUTURE_YEAR,
+	komojuCall,
 	runKomoju,
 	type Sandbox,
 	useSandbox,
@@ -26,6 +27,7 @@ function createCustomer(overrides: IDataObject = {}): IDataObject {
 	return {
 		resource: 'customer',
 		operation: 'create',
+		cardSource: 'card',
 		cardNumber: '={{ $json.number }}',
 		expiryMonth: 8,
 		expiryYear: FUTURE_YEAR,
@@ -44,6 +46,24 @@ async function createCustomers(count: number): Promise<IDataObject[]> {
 }
 
 describe('Customer → Create', () => {
+	it('from a one-time token by default: no card number passes through n8n, and the token is used up', async () => {
+		const token = await komojuCall(sandbox, 'POST', '/tokens', { payment_details: { type: 'credit_card', number: CARDS.regular, month: 8, year: FUTURE_YEAR } });
+		sandbox.clearRequests();
+		const result = await runKomoju(sandbox, {
+			resource: 'customer',
+			operation: 'create',
+			tokenId: { __rl: true, mode: 'id', value: '={{ $json.token }}' },
+			customerFields: { email: 'hanako@example.com' },
+		}, { items: [{ token: token.id }] });
+		const [request] = apiRequests(sandbox, 'POST', '/api/v1/customers');
+		expect(request.body).toEqual({ payment_details: token.id, email: 'hanako@example.com' });
+		expect(request.cardNumberSent).toBe(false);
+		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ resource: 'customer', source: { last_four_digits: '1111' } });
+		const again = await runKomoju(sandbox, { resource: 'customer', operation: 'create', tokenId: { __rl: true, mode: 'id', value: token.id } });
+		expect(again.error?.description).toContain('parameter: payment_details');
+	});
+
+
 	it('stores the card and the customer fields, with an idempotency key, and outputs no card data', async () => {
 		const result = await runKomoju(
 			sandbox,
@@ -211,6 +231,7 @@ describe('Customer → Update', () => {
 			customerId: customer.id,
 			updateFields: { email: 'new@example.com', metadata: { entries: [{ key: 'tier', value: 'gold' }] } },
 			replaceCard: true,
+			cardSource: 'card',
 			cardNumber: '={{ $json.number }}',
 			expiryMonth: 12,
 			expiryYear: FUTURE_YEAR,
@@ -229,6 +250,20 @@ describe('Customer → Update', () => {
 		const visible = everythingVisible(result);
 		expect(visible).not.toContain('5555555555554444');
 		expect(visible).not.toContain(CVC);
+	});
+
+	it('replaces the card with a one-time token', async () => {
+		const [customer] = await createCustomers(1);
+		const token = await komojuCall(sandbox, 'POST', '/tokens', { payment_details: { type: 'credit_card', number: '5555555555554444', month: 3, year: FUTURE_YEAR } });
+		const result = await runKomoju(sandbox, {
+			resource: 'customer',
+			operation: 'update',
+			customerId: customer.id,
+			replaceCard: true,
+			tokenId: { __rl: true, mode: 'id', value: token.id },
+		});
+		expect(apiRequests(sandbox, 'PATCH', '/api/v1/customers/')[0].body).toEqual({ payment_details: token.id });
+		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ id: customer.id, source: { last_four_digits: '4444' } });
 	});
 
 	it('leaves the card alone when Replace Card is off', async () => {

@@ -4,13 +4,10 @@ import { idempotencyKeyFor, readOptions, requestOptionsCollection, requestSettin
 import type { ExecutionScope } from '../../helpers/interfaces';
 import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
-import { cardProperties, readCardDetails } from '../shared/card.descriptions';
-import { customerFieldOptions, readCustomerFields } from './customer.shared';
+import { cardSourceProperties, customerFieldOptions, readCardSource, readCustomerFields } from './customer.shared';
 
-// Card details only: KOMOJU documents a card object as a customer's payment_details, and the
-// sandbox refuses a token id there.
 const properties: INodeProperties[] = [
-	...cardProperties(),
+	...cardSourceProperties(),
 	{
 		displayName: 'Customer Fields',
 		name: 'customerFields',
@@ -27,7 +24,7 @@ export const description = updateDisplayOptions({ show: { resource: ['customer']
 export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
 	const options = readOptions(this, itemIndex);
 	const body: IDataObject = {
-		payment_details: readCardDetails.call(this, itemIndex),
+		payment_details: readCardSource.call(this, itemIndex),
 		...readCustomerFields.call(this, itemIndex, this.getNodeParameter('customerFields', itemIndex, {}) as IDataObject),
 	};
 	const customer = await komojuApiRequest.call(

@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { currencyField, idProperty, metadataField, readId, readMetadata } from '../common.descriptions';
-import { requireCurrency } from '../../helpers/validation';
+import { requireCurrency, requireId } from '../../helpers/validation';
+import { cardProperties, readCardDetails } from '../shared/card.descriptions';
 
 export const customerIdField: INodeProperties = idProperty(
 	'customerId',
@@ -46,4 +47,46 @@ export function readCustomerFields(this: IExecuteFunctions, itemIndex: number, f
 	if (fields.locale !== undefined) body.locale = fields.locale;
 	if (fields.metadata !== undefined) body.metadata = readMetadata(this, itemIndex, fields.metadata);
 	return body;
+}
+
+/**
+ * Where the stored card comes from: a one-time token (KOMOJU's long-term token guide turns one
+ * into a customer; no card number passes through n8n) or card details. `show` adds conditions.
+ */
+export function cardSourceProperties(show: IDisplayOptions['show'] = {}): INodeProperties[] {
+	const when = (source: string): IDisplayOptions => ({ show: { ...show, cardSource: [source] } });
+	return [
+		{
+			displayName: 'Card Source',
+			name: 'cardSource',
+			type: 'options',
+			default: 'token',
+			displayOptions: Object.keys(show ?? {}).length ? { show } : undefined,
+			options: [
+				{
+					name: 'Token',
+					value: 'token',
+					description: 'A one-time token from Token → Create or KOMOJU’s hosted fields. Recommended: no card number in n8n.',
+				},
+				{ name: 'Card Details', value: 'card', description: 'Send the card number through n8n (PCI DSS scope)' },
+			],
+		},
+		{
+			displayName: 'Token',
+			name: 'tokenId',
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'id', value: '' },
+			description: 'The ID of an unused one-time token; it is used up by this call',
+			modes: [{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. {{ $json.id }}' }],
+			displayOptions: when('token'),
+		},
+		...cardProperties(when('card')),
+	];
+}
+
+/** The `payment_details` a customer stores: the token id, or the checked card details. */
+export function readCardSource(this: IExecuteFunctions, itemIndex: number): string | IDataObject {
+	if (this.getNodeParameter('cardSource', itemIndex, 'token') === 'card') return readCardDetails.call(this, itemIndex);
+	return requireId(this.getNode(), itemIndex, this.getNodeParameter('tokenId', itemIndex, '', { extractValue: true }), 'Token');
 }

@@ -9,8 +9,14 @@ import {
 import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
 import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
-import { cardProperties, readCardDetails } from '../shared/card.descriptions';
-import { customerFieldOptions, customerIdField, readCustomerFields, readCustomerId } from './customer.shared';
+import {
+	cardSourceProperties,
+	customerFieldOptions,
+	customerIdField,
+	readCardSource,
+	readCustomerFields,
+	readCustomerId,
+} from './customer.shared';
 
 const properties: INodeProperties[] = [
 	customerIdField,
@@ -30,7 +36,7 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to store a new card on the customer in place of the old one',
 	},
-	...cardProperties({ show: { replaceCard: [true] } }),
+	...cardSourceProperties({ replaceCard: [true] }),
 	requestOptionsCollection(),
 ];
 
@@ -40,7 +46,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const customerId = readCustomerId(this, itemIndex);
 	const body = readCustomerFields.call(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
 	if (this.getNodeParameter('replaceCard', itemIndex, false) as boolean) {
-		body.payment_details = readCardDetails.call(this, itemIndex);
+		body.payment_details = readCardSource.call(this, itemIndex);
 	}
 	if (Object.keys(body).length === 0) {
 		throw new NodeOperationError(this.getNode(), 'Add a field to update, or turn on Replace Card', { itemIndex });
