@@ -18,6 +18,7 @@ async function createCustomers(count: number): Promise<void> {
 		{
 			resource: 'customer',
 			operation: 'create',
+			cardSource: 'card',
 			cardNumber: '={{ $json.number }}',
 			expiryMonth: 8,
 			expiryYear: FUTURE_YEAR,
