@@ -66,6 +66,7 @@ chmod 755 "$run_dir"
 declare -a n8n_groups=() service_groups=() # process group ids (each process runs in its own session)
 pg_data="$run_dir/postgres/data"
 pg_started=0
+jest_pid=
 # SIGTERM to whole process groups (n8n's task runner included), SIGKILL after 20 s.
 stop_groups() {
   local pgid alive
@@ -83,6 +84,7 @@ cleanup() {
   local rc=$? t0=$SECONDS
   trap - EXIT INT TERM
   echo "[queue] stopping everything started here"
+  [[ -z "$jest_pid" ]] || kill -TERM "$jest_pid" 2>/dev/null || true
   # n8n first (workers and main shut down cleanly while Redis and PostgreSQL are still up).
   stop_groups "${n8n_groups[@]}"
   stop_groups "${service_groups[@]}"
@@ -183,6 +185,8 @@ export DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=postgres DB_POSTGRESDB_PASS
 export N8N_ENCRYPTION_KEY=komoju-queue-mode-shared-key
 export N8N_HOST=127.0.0.1 N8N_PORT=$main_port
 export WEBHOOK_URL="http://127.0.0.1:$main_port/" # resume URLs point at the main
+# n8n waits for running executions before it exits (30 s by default); stay under cleanup's 20 s.
+export N8N_GRACEFUL_SHUTDOWN_TIMEOUT=${N8N_GRACEFUL_SHUTDOWN_TIMEOUT:-15}
 owner_email=owner@komoju-queue.test owner_password=Queue-owner-Passw0rd
 owner_hash=$(cd "$KOMOJU_N8N_HOME" && "$N8N_NODE" -e \
   'console.log(require(require.resolve("bcryptjs", { paths: [require.resolve("n8n/package.json")] })).hashSync(process.argv[1], 10))' \
@@ -232,7 +236,11 @@ cat >"$state" <<JSON
 JSON
 step "jest -c test/queue/jest.config.js"
 rc=0
-(cd "$repo" && KOMOJU_QUEUE_STATE="$state" node_modules/.bin/jest -c test/queue/jest.config.js "$@") || rc=$?
+# In the background so that a TERM to this script (not only Ctrl-C) reaches the trap at once.
+(cd "$repo" && exec env KOMOJU_QUEUE_STATE="$state" node_modules/.bin/jest -c test/queue/jest.config.js "$@") &
+jest_pid=$!
+wait "$jest_pid" || rc=$?
+jest_pid=
 done_step jest
 
 echo "[queue] timings (s):"
