@@ -174,6 +174,25 @@ describe('unexpected responses', () => {
 		expect(error.description).toMatch(/Base URL/);
 	});
 
+	it.each([
+		['an object without an id', '{"status": "captured"}'],
+		['another KOMOJU object', '{"id": "c1", "resource": "customer"}'],
+	])('a 200 with %s where a payment belongs is a clear error', async (_name, body) => {
+		sandbox.injectFault({ method: 'GET', path: '/api/v1/payments/p1', action: { status: 200, body, contentType: 'application/json' } });
+		const result = await runKomoju(sandbox, { resource: 'payment', operation: 'get', paymentId: 'p1' });
+		expect(result.error?.message).toBe('KOMOJU returned an unexpected response: JSON that is not a KOMOJU payment');
+	});
+
+	it('a list whose entries are not KOMOJU objects is a clear error', async () => {
+		sandbox.injectFault({
+			method: 'GET',
+			path: '/api/v1/events',
+			action: { status: 200, body: '{"total": 1, "page": 1, "last_page": 1, "data": [{"note": "hello"}]}', contentType: 'application/json' },
+		});
+		const result = await runKomoju(sandbox, { resource: 'event', operation: 'getAll', returnAll: true });
+		expect(result.error?.message).toBe('KOMOJU returned an unexpected response: JSON that is not a KOMOJU event');
+	});
+
 	it('a list without its data array is a clear error, not an empty result', async () => {
 		sandbox.injectFault({ method: 'GET', path: '/api/v1/payments', action: { status: 200, body: '{"total": 3}', contentType: 'application/json' } });
 		const result = await runKomoju(sandbox, { resource: 'payment', operation: 'getAll', returnAll: true });

@@ -10,6 +10,7 @@ import {
 import type { ExecutionScope } from '../helpers/interfaces';
 import { requireWholeNumber } from '../helpers/validation';
 import { MAX_CONCURRENCY } from './common.descriptions';
+import { unexpectedResponseError } from '../transport/errors';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
 import * as customer from './customer/Customer.resource';
 import * as event from './event/Event.resource';
@@ -41,7 +42,7 @@ const registry: OperationRegistry = {
 	token: { create: token.create },
 };
 
-function findOperation(context: IExecuteFunctions): Operation {
+function findOperation(context: IExecuteFunctions): { operation: Operation; resource: KomojuResource } {
 	const resource = context.getNodeParameter('resource', 0) as KomojuResource;
 	const operation = context.getNodeParameter('operation', 0) as string;
 	const operations = registry[resource] as Record<string, Operation> | undefined;
@@ -52,7 +53,31 @@ function findOperation(context: IExecuteFunctions): Operation {
 			`The operation "${operation}" is not supported for the resource "${resource}"`,
 		);
 	}
-	return found;
+	return { operation: found, resource };
+}
+
+/** What KOMOJU calls each resource's objects (`resource` field). */
+const KOMOJU_OBJECT_NAMES: Record<KomojuResource, string> = {
+	customer: 'customer',
+	event: 'event',
+	payment: 'payment',
+	secureToken: 'secure_token',
+	session: 'session',
+	token: 'token',
+};
+
+/**
+ * Every object an operation outputs must be the KOMOJU object it asked for: a 200 from a proxy,
+ * a captive portal or the wrong server would otherwise flow on as if it were a payment.
+ */
+function requireKomojuObjects(context: IExecuteFunctions, objects: IDataObject[], resource: KomojuResource, itemIndex: number) {
+	const expected = KOMOJU_OBJECT_NAMES[resource];
+	for (const object of objects) {
+		const named = object.resource === undefined || object.resource === expected;
+		if (typeof object.id !== 'string' || object.id === '' || !named) {
+			throw unexpectedResponseError(context.getNode(), 200, `JSON that is not a KOMOJU ${expected}`, itemIndex);
+		}
+	}
 }
 
 function executionScope(context: IExecuteFunctions): ExecutionScope {
@@ -109,7 +134,7 @@ function rethrowForItem(context: IExecuteFunctions, error: unknown, itemIndex: n
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const operation = findOperation(this);
+	const { operation, resource } = findOperation(this);
 	const scope = executionScope(this);
 	const concurrency = readConcurrency(this);
 	const continueOnFail = this.continueOnFail();
@@ -128,6 +153,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			try {
 				const result = await operation.execute.call(this, itemIndex, scope);
 				const objects = Array.isArray(result) ? result : [result];
+				requireKomojuObjects(this, objects, resource, itemIndex);
 				outputs[itemIndex] = objects.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				if (continueOnFail) outputs[itemIndex] = [errorItem(error, itemIndex)];
