@@ -147,5 +147,6 @@ describe('error mapping', () => {
 	it('redacts card numbers in free text', () => {
 		expect(redactCardNumbers('4100 0000 0000 5000 and 378282246310005')).toBe('••••5000 and ••••0005');
 		expect(redactCardNumbers('order 12345 on 2026-11-29')).toBe('order 12345 on 2026-11-29');
+		expect(redactCardNumbers('card4111111111111111x')).toBe('card••••1111x');
 	});
 });

@@ -177,6 +177,9 @@ describe('other checks', () => {
 		expect(requireId(node, 0, ' tok/1 ', 'Secure Token ID')).toBe('tok/1');
 		expect(errorOf(() => requireId(node, 0, '', 'Secure Token ID')).message).toBe('Secure Token ID is required');
 		expect(errorOf(() => requireId(node, 0, 'x'.repeat(300), 'Secure Token ID')).message).toMatch(/too long/);
+		// A dot segment would be resolved away by the URL: /payments/../refund is another endpoint.
+		expect(errorOf(() => requireId(node, 0, '..', 'Payment ID')).message).toBe('Payment ID ".." is not a KOMOJU id');
+		expect(requireId(node, 0, '...', 'Payment ID')).toBe('...');
 	});
 
 	it('idempotency keys follow KOMOJU: at most 100 ASCII characters', () => {

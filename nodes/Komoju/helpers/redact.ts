@@ -1,5 +1,8 @@
-/** Card-number-like digit runs (12 to 19 digits, optionally split by spaces or dashes). */
-const CARD_NUMBER_PATTERN = /\b(?:\d[ -]?){11,18}\d\b/g;
+/**
+ * Card-number-like digit runs (12 to 19 digits, optionally split by spaces or dashes), also when
+ * glued to letters ("card4111…", "…1111x"): only a neighbouring digit makes a run longer.
+ */
+const CARD_NUMBER_PATTERN = /(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)/g;
 
 /** Masks anything that looks like a card number, keeping the last four digits. */
 export function redactCardNumbers(text: string): string {

@@ -87,6 +87,11 @@ export function requireId(node: INode, itemIndex: number, value: unknown, fieldN
 	if (id.length > 255) {
 		throw inputError(node, itemIndex, `${fieldName} is too long to be a KOMOJU id (${id.length} characters)`);
 	}
+	// URLs resolve "." and ".." (even encoded as %2E) as path steps: /payments/../refund would
+	// reach another endpoint.
+	if (id === '.' || id === '..') {
+		throw inputError(node, itemIndex, `${fieldName} "${id}" is not a KOMOJU id`);
+	}
 	return id;
 }
 
@@ -144,7 +149,8 @@ export function requireExpiryYear(
 	now: Date = new Date(),
 ): number {
 	const raw = toInteger(value);
-	const text = String(value ?? '').trim();
+	// Only numbers and digit strings get here; String() of any other object could throw.
+	const text = raw === undefined ? '' : String(value).trim();
 	if (raw === undefined || raw < 0 || !(text.length === 2 || text.length === 4)) {
 		throw inputError(
 			node,
