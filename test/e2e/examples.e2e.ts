@@ -169,14 +169,18 @@ describe('scheduled-status-check.json, run with n8n execute (Manual Trigger) on 
 		const alerts = nodeOutput(run, 'Alert support').map((item) => item.json);
 		expect(alerts.map((json) => json.id ?? json.error)).toEqual([needsVerify, expect.stringMatching(/^KOMOJU: /), errored]);
 
+		// One GET per id; they run in parallel (Concurrency 5), so they arrive in any order.
 		const gets = await sandbox.apiRequests('GET', '/api/v1/secure_tokens/');
-		expect(gets.map((request) => [request.path.split('/').pop(), request.status])).toEqual([
-			[ok, 200],
-			[needsVerify, 200],
-			[UNKNOWN_TOKEN_ID, 404],
-			[skipped, 200],
-			[errored, 200],
-		]);
+		const byId = (a: [string | undefined, number], b: [string | undefined, number]) => String(a[0]).localeCompare(String(b[0]));
+		expect(gets.map((request): [string | undefined, number] => [request.path.split('/').pop(), request.status as number]).sort(byId)).toEqual(
+			([
+				[ok, 200],
+				[needsVerify, 200],
+				[UNKNOWN_TOKEN_ID, 404],
+				[skipped, 200],
+				[errored, 200],
+			] as Array<[string, number]>).sort(byId),
+		);
 		expect(gets.every((request) => request.headers.authorization === basicAuth(SECRET_KEY))).toBe(true);
 	});
 });
