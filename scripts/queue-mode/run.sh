@@ -11,6 +11,7 @@
 #        KOMOJU_QUEUE_EXECUTIONS=4           executions of the 1,000-item workflow
 #        KOMOJU_QUEUE_BREAK=no-package-on-worker2 | one-worker
 #                                            a deliberately broken deployment (the tests must fail)
+# shellcheck disable=SC2317 # cleanup and stop_groups run from traps
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -23,6 +24,8 @@ done_step() { timing_names+=("$1"); timing_values+=("$((SECONDS - step_started))
 concurrency=${KOMOJU_QUEUE_CONCURRENCY:-5}
 executions=${KOMOJU_QUEUE_EXECUTIONS:-4}
 break_mode=${KOMOJU_QUEUE_BREAK:-}
+# Both workers must get a job, and the sandbox keeps only its last 5,000 requests.
+[[ "$executions" =~ ^[2-4]$ ]] || { echo "KOMOJU_QUEUE_EXECUTIONS must be 2, 3 or 4" >&2; exit 2; }
 case "$break_mode" in '' | no-package-on-worker2 | one-worker) ;; *)
   echo "KOMOJU_QUEUE_BREAK must be no-package-on-worker2 or one-worker" >&2
   exit 2
@@ -55,7 +58,7 @@ done_step packages
 
 step "n8n (scripts/n8n/tools.sh)"
 bash "$repo/scripts/n8n/tools.sh" | tail -n 1
-# shellcheck source=../n8n/env.sh
+# shellcheck source-path=SCRIPTDIR source=../n8n/env.sh
 source "$repo/scripts/n8n/env.sh"
 done_step tools.sh
 
@@ -93,6 +96,7 @@ cleanup() {
   left=$(pgrep -f "$run_dir" || true)
   if [[ -n "$left" ]]; then
     echo "[queue] processes left behind, killing: $left" >&2
+    # shellcheck disable=SC2086 # one pid a word
     kill -KILL $left 2>/dev/null || true
     ((rc)) || rc=1
   fi
