@@ -11,7 +11,7 @@
  * utime+stime of the n8n process during the run.
  */
 import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,11 @@ import { sleep, type N8nApi } from '../test/e2e/support/n8n';
 import { REPO_ROOT } from '../test/e2e/support/state';
 import { CARDS, FUTURE_YEAR, SECRET_KEY } from '../test/e2e/support/sandbox-client';
 import { readMemory, sampleMemory } from './lib/memory';
+import { buildPackage } from './lib/build';
 import { prepareUserFolder, shellValue, startN8n, type N8nInstance } from './lib/n8n-instance';
 import { API_VERSION, benchCredentials, benchWorkflows, CONCURRENCIES, TARGET, WF } from './lib/workflows';
 import { renderResults, type Results } from './lib/report';
+import { writeSection } from './lib/results-file';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { startSandbox } = require('../sandbox/server');
@@ -38,6 +40,10 @@ const RESTART = !process.argv.includes('--no-restart');
 const OUT = arg('out', join(REPO_ROOT, 'bench', 'results.md'));
 const RATE = Number(arg('rate', '100'));
 const LATENCY = Number(arg('latency', '50'));
+/** A package folder built elsewhere (bench/experiments/make-variant.sh) instead of this repo's sources. */
+const PACKAGE_DIR = arg('package-dir', '');
+/** e.g. BENCH_N8N_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile n8n itself. */
+const N8N_EXTRA_ENV: NodeJS.ProcessEnv = process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {};
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -64,7 +70,11 @@ export interface NodeRun {
 	cpuMs: number;
 }
 
+/** 1-minute load averages seen at the start and end of each timed run (the machine is shared). */
+export const loads: number[] = [];
+
 async function runPipeline(n8n: N8nInstance, workflowId: string, label: string, items: unknown[]): Promise<NodeRun> {
+	loads.push(loadavg()[0]);
 	const idle = readMemory(n8n.pid);
 	const cpuBefore = cpuMs(n8n.pid);
 	const sampler = sampleMemory(n8n.pid);
@@ -76,6 +86,7 @@ async function runPipeline(n8n: N8nInstance, workflowId: string, label: string, 
 	});
 	await response.text();
 	const wallMs = performance.now() - started;
+	loads.push(loadavg()[0]);
 	const memory = sampler.stop();
 	const cpu = cpuMs(n8n.pid) - cpuBefore;
 	const [executionId] = await n8n.api.executionIds(workflowId);
@@ -234,10 +245,11 @@ async function main(): Promise<void> {
 	log(`bench: sandbox ${sandbox.url}, ${ids.length} secure tokens created directly`);
 
 	const workflows = benchWorkflows(sandbox.url);
-	const { runDir, userFolder } = await prepareUserFolder(benchCredentials(sandbox.url, SECRET_KEY), workflows);
+	const packageDir = PACKAGE_DIR || buildPackage();
+	const { runDir, userFolder } = await prepareUserFolder(benchCredentials(sandbox.url, SECRET_KEY), workflows, packageDir);
 	const publishIds = workflows.map((w) => w.id);
 
-	let n8n = await startN8n(runDir, userFolder, 'main');
+	let n8n = await startN8n(runDir, userFolder, 'main', N8N_EXTRA_ENV);
 	await publishAll(n8n.api, publishIds);
 	log(`bench: n8n ${n8nVersion} ready in ${n8n.startSeconds.toFixed(1)} s (pid ${n8n.pid}); user folder ${userFolder}`);
 	await sleep(3000);
@@ -293,7 +305,7 @@ async function main(): Promise<void> {
 			for (const [workflowId, label] of variants) {
 				if (RESTART) {
 					await n8n.stop();
-					n8n = await startN8n(runDir, userFolder, workflowId);
+					n8n = await startN8n(runDir, userFolder, workflowId, N8N_EXTRA_ENV);
 					await sleep(3000);
 					// A small warm-up so lazy loading is not counted as the run's memory.
 					await runPipeline(n8n, workflowId, `warm-up (${label}, 20 items)`, getItems(20));
@@ -309,10 +321,11 @@ async function main(): Promise<void> {
 		await sandbox.close();
 	}
 
+	results.loads = loads;
 	const markdown = renderResults(results);
 	log(`\n${markdown}`);
 	if (OUT !== '-') {
-		writeFileSync(OUT, markdown);
+		writeSection(OUT, `bench-${SCENARIOS.join('')}`, markdown);
 		log(`bench: written to ${OUT}`);
 	}
 }

@@ -60,14 +60,18 @@ async function ownerPasswordHash(): Promise<string> {
 	return bcrypt.hashSync(OWNER.password, 10);
 }
 
-export async function prepareUserFolder(credentials: CredentialJson[], workflows: WorkflowJson[]): Promise<{ runDir: string; userFolder: string }> {
+export async function prepareUserFolder(
+	credentials: CredentialJson[],
+	workflows: WorkflowJson[],
+	packageDir: string,
+): Promise<{ runDir: string; userFolder: string }> {
 	mkdirSync(join(REPO_ROOT, '.e2e'), { recursive: true });
 	const runDir = mkdtempSync(join(REPO_ROOT, '.e2e', 'bench-'));
 	const userFolder = join(runDir, 'n8n');
 	const tools = await runScript('tools.sh', []);
 	if (tools.code !== 0) throw new Error(`scripts/n8n/tools.sh failed:\n${tail(tools.stdout + tools.stderr)}`);
-	const installed = await runScript('install-package.sh', [userFolder]);
-	if (installed.code !== 0) throw new Error(`install-package.sh failed (npm run build first?):\n${tail(installed.stdout + installed.stderr)}`);
+	const installed = await runScript('install-package.sh', [userFolder, packageDir]);
+	if (installed.code !== 0) throw new Error(`install-package.sh failed :\n${tail(installed.stdout + installed.stderr)}`);
 	const credentialsFile = join(runDir, 'credentials.json');
 	writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
 	const workflowsFile = join(runDir, 'workflows.json');

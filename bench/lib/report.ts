@@ -9,6 +9,7 @@ export interface Results {
 	latencyMs: number;
 	idleAtStartMb: number;
 	n8nStartSeconds: number;
+	loads?: number[];
 	s1?: { komoju: NodeRun[]; http?: NodeRun; raw: RawRun[]; rawUnbounded?: RawRun };
 	s2?: Array<{ run: NodeRun; count: CreateCount }>;
 	s3?: { runs: NodeRun[]; raw: RawRun[] };
@@ -25,6 +26,10 @@ export function renderResults(r: Results): string {
 	push(
 		`Run ${r.machine.date}: ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.ramGb} GB RAM, n8n ${r.machine.n8n} on Node ${r.machine.node} (\`n8n start\`, SQLite, regular mode). ` +
 			`n8n ready in ${r.n8nStartSeconds.toFixed(1)} s; idle footprint ${mb(r.idleAtStartMb)} MB RSS.`,
+		'',
+		r.loads?.length
+			? `1-minute load average at the start and end of the timed runs: ${Math.min(...r.loads).toFixed(1)} to ${Math.max(...r.loads).toFixed(1)} on ${r.machine.cpus} cores (above ${r.machine.cpus} means other processes, e.g. other test runs on this shared machine, competed for the CPU; n8n's CPU time per item is less affected than its wall time).`
+			: '',
 		'',
 		'Times are the node under test\'s own `executionTime` from the execution\'s runData (REST `GET /rest/executions/:id`); the webhook\'s wall time (n8n receiving the POST, Split Out, the node, saving the execution) is in the last column.',
 		'',
