@@ -3,7 +3,7 @@
 # and the package installed there, sharing a Redis and a PostgreSQL started here, against the
 # KOMOJU sandbox. Then the jest tests in test/queue/ (1,000-item executions spread over the
 # workers, the 3DS round trip through the main's webhooks). Everything started here is stopped
-# on exit, also on failure and Ctrl-C.
+# on exit, also on failure and Ctrl-C. What it checks and why: docs/queue-mode.md.
 #
 # Usage: npm run build && bash scripts/queue-mode/run.sh [jest args...]
 # Env:   KOMOJU_QUEUE_KEEP=1                 keep the run folder (logs, user folders, DB)
