@@ -120,6 +120,19 @@ export function idempotencyKeyFor(
 	return defaultIdempotencyKey(scope, itemIndex);
 }
 
+/** The languages KOMOJU's pages and emails come in. */
+export const localeField: INodeProperties = {
+	displayName: 'Locale',
+	name: 'locale',
+	type: 'options',
+	default: 'ja',
+	options: [
+		{ name: 'English', value: 'en' },
+		{ name: 'Japanese', value: 'ja' },
+		{ name: 'Korean', value: 'ko' },
+	],
+};
+
 /** A required id typed by the user or an expression, e.g. "Payment ID". */
 export function idProperty(name: string, displayName: string, description: string): INodeProperties {
 	return {

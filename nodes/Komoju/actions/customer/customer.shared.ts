@@ -1,6 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { currencyField, idProperty, metadataField, readId, readMetadata } from '../common.descriptions';
+import { currencyField, idProperty, localeField, metadataField, readId, readMetadata } from '../common.descriptions';
 import { requireCurrency, requireId } from '../../helpers/validation';
 import { cardProperties, readCardDetails } from '../shared/card.descriptions';
 
@@ -25,17 +25,7 @@ export const customerFieldOptions: INodeProperties[] = [
 		default: '',
 		description: 'The customer’s email address',
 	},
-	{
-		displayName: 'Locale',
-		name: 'locale',
-		type: 'options',
-		default: 'ja',
-		options: [
-			{ name: 'English', value: 'en' },
-			{ name: 'Japanese', value: 'ja' },
-			{ name: 'Korean', value: 'ko' },
-		],
-	},
+	localeField,
 	metadataField,
 ];
 

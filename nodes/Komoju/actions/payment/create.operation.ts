@@ -4,6 +4,7 @@ import {
 	amountField,
 	currencyField,
 	idempotencyKeyFor,
+	localeField,
 	maximumAmountOptions,
 	metadataField,
 	readMaximumAmount,
@@ -112,17 +113,7 @@ const properties: INodeProperties[] = [
 					{ displayName: 'Customer IP', name: 'customerIp', type: 'string', default: '' },
 				],
 			},
-			{
-				displayName: 'Locale',
-				name: 'locale',
-				type: 'options',
-				default: 'ja',
-				options: [
-					{ name: 'English', value: 'en' },
-					{ name: 'Japanese', value: 'ja' },
-					{ name: 'Korean', value: 'ko' },
-				],
-			},
+			localeField,
 			metadataField,
 			{
 				displayName: 'Return URL',

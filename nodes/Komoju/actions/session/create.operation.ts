@@ -10,6 +10,7 @@ import {
 	amountField,
 	currencyField,
 	idempotencyKeyFor,
+	localeField,
 	maximumAmountOptions,
 	metadataField,
 	readMaximumAmount,
@@ -57,18 +58,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{
-				displayName: 'Default Locale',
-				name: 'defaultLocale',
-				type: 'options',
-				default: 'ja',
-				options: [
-					{ name: 'English', value: 'en' },
-					{ name: 'Japanese', value: 'ja' },
-					{ name: 'Korean', value: 'ko' },
-				],
-				description: 'The language the hosted page opens in',
-			},
+			{ ...localeField, displayName: 'Default Locale', name: 'defaultLocale', description: 'The language the hosted page opens in' },
 			{
 				displayName: 'Email',
 				name: 'email',
