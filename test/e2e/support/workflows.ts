@@ -191,6 +191,43 @@ export const CONTINUE_ORDERS = [
 	{ order: 'C-4', amount: 400, card: CARDS.challengeOk },
 ];
 
+/**
+ * The first half of a 3DS round trip: a shop POSTs { amount, card, … } to the webhook → Secure
+ * Token Create with the Wait node's resume URL as return URL → Respond with the link → Wait.
+ */
+function threeDsStart(webhookPath: string): WorkflowNode[] {
+	return [
+		node(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			2.1,
+			{ httpMethod: 'POST', path: webhookPath, responseMode: 'responseNode', options: {} },
+			{ webhookId: randomUUID() },
+		),
+		komoju(
+			'Create',
+			cardCreate({
+				amount: '={{ $json.body.amount }}',
+				cardNumber: '={{ $json.body.card }}',
+				returnUrl: '={{ $execution.resumeUrl }}',
+			}),
+		),
+		node('Respond with the link', 'n8n-nodes-base.respondToWebhook', 1.5, {
+			respondWith: 'json',
+			responseBody:
+				'={{ JSON.stringify({ executionId: $execution.id, secureTokenId: $json.id, authenticationUrl: $json.authentication_url, resumeUrl: $execution.resumeUrl }) }}',
+			options: {},
+		}),
+		node(
+			'Wait for the customer',
+			'n8n-nodes-base.wait',
+			1.1,
+			{ resume: 'webhook', httpMethod: 'GET', limitWaitTime: true, resumeAmount: 10, resumeUnit: 'minutes', options: {} },
+			{ webhookId: randomUUID() },
+		),
+	];
+}
+
 export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): WorkflowJson[] {
 	return [
 		workflow(
@@ -314,41 +351,7 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 			IDS.threeDs,
 			'e2e: 3DS round trip through webhooks',
 			[
-				node(
-					'Webhook',
-					'n8n-nodes-base.webhook',
-					2.1,
-					{ httpMethod: 'POST', path: THREE_DS_WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
-					{ webhookId: randomUUID() },
-				),
-				komoju(
-					'Create',
-					cardCreate({
-						amount: '={{ $json.body.amount }}',
-						cardNumber: '={{ $json.body.card }}',
-						returnUrl: '={{ $execution.resumeUrl }}',
-					}),
-				),
-				node('Respond with the link', 'n8n-nodes-base.respondToWebhook', 1.5, {
-					respondWith: 'json',
-					responseBody:
-						'={{ JSON.stringify({ executionId: $execution.id, secureTokenId: $json.id, authenticationUrl: $json.authentication_url, resumeUrl: $execution.resumeUrl }) }}',
-					options: {},
-				}),
-				node(
-					'Wait for the customer',
-					'n8n-nodes-base.wait',
-					1.1,
-					{
-						resume: 'webhook',
-						httpMethod: 'GET',
-						limitWaitTime: true,
-						resumeAmount: 10,
-						resumeUnit: 'minutes',
-						options: {},
-					},
-					{ webhookId: randomUUID() },
-				),
+				...threeDsStart(THREE_DS_WEBHOOK_PATH),
 				komoju('Get', getById('={{ $json.query.secure_token_id }}')),
 				set('Record status', {
 					order: "={{ $('Webhook').item.json.body.order }}",
@@ -368,34 +371,7 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 			IDS.paymentFlow,
 			'e2e: secure token → payment → capture → refund',
 			[
-				node(
-					'Webhook',
-					'n8n-nodes-base.webhook',
-					2.1,
-					{ httpMethod: 'POST', path: PAYMENT_FLOW_WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
-					{ webhookId: randomUUID() },
-				),
-				komoju(
-					'Create',
-					cardCreate({
-						amount: '={{ $json.body.amount }}',
-						cardNumber: '={{ $json.body.card }}',
-						returnUrl: '={{ $execution.resumeUrl }}',
-					}),
-				),
-				node('Respond with the link', 'n8n-nodes-base.respondToWebhook', 1.5, {
-					respondWith: 'json',
-					responseBody:
-						'={{ JSON.stringify({ executionId: $execution.id, secureTokenId: $json.id, authenticationUrl: $json.authentication_url }) }}',
-					options: {},
-				}),
-				node(
-					'Wait for the customer',
-					'n8n-nodes-base.wait',
-					1.1,
-					{ resume: 'webhook', httpMethod: 'GET', limitWaitTime: true, resumeAmount: 10, resumeUnit: 'minutes', options: {} },
-					{ webhookId: randomUUID() },
-				),
+				...threeDsStart(PAYMENT_FLOW_WEBHOOK_PATH),
 				komoju('Verified', getById("={{ $('Create').item.json.id }}", { failIfNotVerified: true })),
 				komoju('Authorise', {
 					resource: 'payment',
