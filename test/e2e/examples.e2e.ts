@@ -201,8 +201,8 @@ describe('3ds-payment-link-by-email.json through its production webhook (fake SM
 	});
 
 	describe.each([
-		{ password: '123456', status: 'OK', branch: 'Next: charge the payment', other: 'Next: tell the customer' },
-		{ password: '111111', status: 'ERRORED', branch: 'Next: tell the customer', other: 'Next: charge the payment' },
+		{ password: '123456', status: 'OK', branch: 'Charge the payment', other: 'Next: tell the customer' },
+		{ password: '111111', status: 'ERRORED', branch: 'Next: tell the customer', other: 'Charge the payment' },
 	])('the customer answers the 3DS challenge with $password', ({ password, status, branch, other }) => {
 		it(`emails the link, resumes on the return, gets ${status} and goes to "${branch}"`, async () => {
 			const orderId = `MAIL-${status}`;
@@ -249,6 +249,15 @@ describe('3ds-payment-link-by-email.json through its production webhook (fake SM
 			expect(nodeOutput(run, 'Get secure token').map((item) => [item.json.id, item.json.verification_status])).toEqual([[tokenId, status]]);
 			expect(nodeOutput(run, branch)).toHaveLength(1);
 			expect(ranNodes(run)).not.toContain(other);
+			const payments = await sandbox.apiRequests('POST', '/api/v1/payments');
+			if (status === 'OK') {
+				expect(nodeOutput(run, branch)[0].json).toMatchObject({ status: 'captured', amount: 3300, external_order_num: orderId });
+				expect(payments.map((request) => request.body)).toEqual([
+					expect.objectContaining({ amount: 3300, currency: 'JPY', payment_details: tokenId }),
+				]);
+			} else {
+				expect(payments).toHaveLength(0);
+			}
 		});
 	});
 });
