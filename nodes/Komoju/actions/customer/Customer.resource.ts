@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 				name: 'Create',
 				value: 'create',
 				description:
-					'Save a card on a new KOMOJU customer, for later payments with Payment Source "Saved Customer". Needs card number and expiry; the card number goes through n8n. Moves no money.',
+					'Save a card on a new KOMOJU customer, for later payments with Payment Source "Saved Customer". Needs a one-time token ID (recommended) or card number and expiry. Moves no money.',
 				action: 'Create a customer',
 			},
 			{
