@@ -42,6 +42,10 @@ const RATE = Number(arg('rate', '100'));
 const LATENCY = Number(arg('latency', '50'));
 /** A package folder built elsewhere (bench/experiments/make-variant.sh) instead of this repo's sources. */
 const PACKAGE_DIR = arg('package-dir', '');
+/** Which scenario 3 rows to run: defaults (KOMOJU, concurrency 5), c20 (KOMOJU, 20), http. */
+const S3_VARIANTS = arg('s3', 'defaults,c20,http').split(',');
+/** Which scenario 2 rows to run: komoju, http, http-retry. */
+const S2_VARIANTS = arg('s2', 'komoju,http,http-retry').split(',');
 /** e.g. BENCH_N8N_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile n8n itself. */
 const N8N_EXTRA_ENV: NodeJS.ProcessEnv = process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {};
 
@@ -277,11 +281,12 @@ async function main(): Promise<void> {
 			log(`\nScenario 2: rate limit ${RATE}/s, ${ITEMS} × Secure Token Create (card ${CARDS.regular})`);
 			sandbox.configure({ latencyMs: 0, rateLimitPerSecond: RATE });
 			results.s2 = [];
-			const variants: Array<[string, string, string]> = [
-				[WF.createKomoju, 's2-komoju', 'KOMOJU Create (defaults)'],
-				[WF.createHttp, 's2-http', 'HTTP Request 4.2 (defaults)'],
-				[WF.createHttpRetry, 's2-http-retry', 'HTTP Request 4.2 + Retry On Fail'],
-			];
+			const all: Record<string, [string, string, string]> = {
+				komoju: [WF.createKomoju, 's2-komoju', 'KOMOJU Create (defaults)'],
+				http: [WF.createHttp, 's2-http', 'HTTP Request 4.2 (defaults)'],
+				'http-retry': [WF.createHttpRetry, 's2-http-retry', 'HTTP Request 4.2 + Retry On Fail'],
+			};
+			const variants = S2_VARIANTS.map((name) => all[name]);
 			for (const [workflowId, run, label] of variants) {
 				await sleep(2500); // let the rolling rate window empty
 				sandbox.clearRequests();
@@ -297,11 +302,12 @@ async function main(): Promise<void> {
 			log(`\nScenario 3: ${BIG} × Secure Token Get at zero latency${RESTART ? ' (a fresh n8n for each run)' : ''}`);
 			sandbox.configure({ latencyMs: 0, rateLimitPerSecond: 0 });
 			results.s3 = { runs: [], raw: [] };
-			const variants: Array<[string, string]> = [
-				[WF.getDefaults, 'KOMOJU Get (defaults: concurrency 5)'],
-				[WF.get(20), 'KOMOJU Get, concurrency 20'],
-				[WF.getHttp, 'HTTP Request 4.2 (defaults)'],
-			];
+			const all: Record<string, [string, string]> = {
+				defaults: [WF.getDefaults, 'KOMOJU Get (defaults: concurrency 5)'],
+				c20: [WF.get(20), 'KOMOJU Get, concurrency 20'],
+				http: [WF.getHttp, 'HTTP Request 4.2 (defaults)'],
+			};
+			const variants = S3_VARIANTS.map((name) => all[name]);
 			for (const [workflowId, label] of variants) {
 				if (RESTART) {
 					await n8n.stop();

@@ -37,7 +37,7 @@ export function renderResults(r: Results): string {
 
 	if (r.s1) {
 		const raw = new Map(r.s1.raw.map((run) => [run.concurrency, run]));
-		push(`### Scenario 1: ${r.itemsS1} × Secure Token Get, ${r.latencyMs} ms latency, no rate limit`, '');
+		push(`#### Scenario 1: ${r.itemsS1} × Secure Token Get, ${r.latencyMs} ms latency, no rate limit`, '');
 		push('| variant | concurrency | time (s) | items/s | × raw floor at the same concurrency | errors | wall (s) |', '|---|---|---|---|---|---|---|');
 		for (const run of r.s1.komoju) {
 			const c = Number(/concurrency (\d+)/.exec(run.label)?.[1]);
@@ -66,7 +66,7 @@ export function renderResults(r: Results): string {
 
 	if (r.s2) {
 		const minimumMs = (r.itemsS1 / r.rate) * 1000;
-		push(`### Scenario 2: rate limit ${r.rate}/s, ${r.itemsS1} × Secure Token Create (minimum time ${r.itemsS1}/${r.rate} = ${s(minimumMs)} s)`, '');
+		push(`#### Scenario 2: rate limit ${r.rate}/s, ${r.itemsS1} × Secure Token Create (minimum time ${r.itemsS1}/${r.rate} = ${s(minimumMs)} s)`, '');
 		push(
 			'| variant | time (s) | × minimum | execution | success items in the output | error items | items with a token in KOMOJU | items without | duplicate tokens | requests sent | 429 answers |',
 			'|---|---|---|---|---|---|---|---|---|---|---|',
@@ -93,7 +93,7 @@ export function renderResults(r: Results): string {
 	}
 
 	if (r.s3) {
-		push(`### Scenario 3: ${r.itemsS3} × Secure Token Get, zero latency (a fresh n8n per row)`, '');
+		push(`#### Scenario 3: ${r.itemsS3} × Secure Token Get, zero latency (a fresh n8n per row)`, '');
 		push(
 			'| variant | time (s) | items/s | ms per item | n8n CPU ms per item | idle RSS (MB) | peak RSS (MB) | peak above idle (MB) | VmHWM after (MB) | errors | wall (s) |',
 			'|---|---|---|---|---|---|---|---|---|---|---|',
