@@ -39,6 +39,8 @@ const CONCURRENCY = Number(arg('concurrency', '10'));
 const TIMEOUT_MS = Number(arg('timeout-ms', '1000'));
 const DEADLINE_S = Number(arg('deadline-s', '600'));
 const OUT = arg('out', join(REPO_ROOT, 'bench', 'results.md'));
+/** Checks the checker: adds a second token for item 0 behind the node's back; the run must FAIL. */
+const INJECT_DUPLICATE = process.argv.includes('--inject-duplicate');
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -131,6 +133,21 @@ async function main(): Promise<number> {
 	// Requests the node gave up on (timeouts) may still be processing in the sandbox: wait for them.
 	await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 4 + 500));
 
+	if (INJECT_DUPLICATE) {
+		await sandbox.clearFaults();
+		const response = await fetch(`${sandbox.url}/api/v1/secure_tokens`, {
+			method: 'POST',
+			headers: { Authorization: `Basic ${Buffer.from(`${sandbox.secretKey}:`).toString('base64')}`, 'Content-Type': 'application/json', 'X-KOMOJU-API-VERSION': '2025-01-28' },
+			body: JSON.stringify({
+				amount: 1000,
+				currency: 'JPY',
+				return_url: `https://shop.example.com/return?run=${run}&item=0`,
+				payment_details: { type: 'credit_card', number: CARDS.regular, month: 12, year: new Date().getUTCFullYear() + 3, verification_value: '123' },
+			}),
+		});
+		log(`soak: --inject-duplicate: made a second token for item 0 (${response.status}); this run must FAIL`);
+	}
+
 	// --- checks -------------------------------------------------------------------------
 	const output = result.status === 'success' ? result.resultOf('KOMOJU') : [];
 	if (result.status !== 'success') problems.push(`workflow status ${result.status}: ${result.error?.message}`);
@@ -209,7 +226,7 @@ async function main(): Promise<number> {
 	const verdict = problems.length === 0 ? 'PASS' : 'FAIL';
 	log(`soak: ${verdict}${problems.length ? ` — ${problems.length} violation(s):\n  ${problems.slice(0, 20).join('\n  ')}` : ' (nothing lost, nothing doubled, every item in its place, no unhandled rejection, no hang)'}`);
 
-	if (OUT !== '-') {
+	if (OUT !== '-' && !INJECT_DUPLICATE) {
 		const kinds = KINDS.map((kind) => `${kind.name} ${firedByKind.get(kind.name) ?? 0}`).join(', ');
 		writeSection(
 			OUT,
