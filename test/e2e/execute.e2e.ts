@@ -17,6 +17,10 @@ beforeEach(async () => {
 	await sandbox.clearRequests();
 });
 
+/** Parallel items reach KOMOJU in any order; these tests give each item its own amount. */
+const byAmount = <T extends { body: { amount?: unknown } }>(requests: T[]) =>
+	[...requests].sort((a, b) => Number(a.body.amount) - Number(b.body.amount));
+
 const tokenIds = async () => new Set((await sandbox.secureTokens()).map((token) => token.id));
 
 /** Tokens the sandbox holds now that it did not hold in `before`. */
@@ -58,11 +62,11 @@ describe('Secure Token → Create (card) → Get, three items from a Code node',
 			{ order: 'A-3', id: ids[2], createdStatus: 'SKIPPED', status: 'SKIPPED' },
 		]);
 
-		// What KOMOJU (the sandbox) received.
-		const posts = await sandbox.apiRequests('POST', '/api/v1/secure_tokens');
+		// What KOMOJU (the sandbox) received; the items run in parallel (Concurrency 5), so in any order.
+		const posts = byAmount(await sandbox.apiRequests('POST', '/api/v1/secure_tokens'));
 		expect(posts).toHaveLength(3);
 		expect(posts.map((request) => request.body)).toEqual(
-			ITEMS_ORDERS.map((order) => ({
+			[...ITEMS_ORDERS].sort((a, b) => Number(a.amount) - Number(b.amount)).map((order) => ({
 				amount: Number(order.amount),
 				currency: 'JPY',
 				return_url: `https://shop.example.com/return?order=${order.order}`,
@@ -166,7 +170,7 @@ describe('Continue On Fail (onError: continueRegularOutput)', () => {
 		});
 		expect(JSON.stringify(output)).not.toContain(CARDS.insufficientFunds);
 
-		const posts = await sandbox.apiRequests('POST', '/api/v1/secure_tokens');
+		const posts = byAmount(await sandbox.apiRequests('POST', '/api/v1/secure_tokens'));
 		expect(posts.map((request) => [request.body.amount, request.status])).toEqual([
 			[100, 200],
 			[300, 402],
