@@ -95,6 +95,18 @@ describe('Concurrency', () => {
 		expect(sandbox.secureTokens()).toHaveLength(15);
 	});
 
+	it('after a 429 the node paces itself below the rate KOMOJU let through, instead of bursting again', async () => {
+		sandbox.configure({ rateLimitPerSecond: 20 });
+		const result = await runKomoju(sandbox, createFromItems({ concurrency: 10, maxRetries: 10 }), { items: orders(80) });
+		expect(result.status).toBe('success');
+		expect(sandbox.secureTokens()).toHaveLength(80);
+		const limited = apiRequests(sandbox, 'POST', '/api/v1/secure_tokens').filter((request) => request.status === 429);
+		// Only the first burst meets the limit: at most the requests in flight then. Bursting after
+		// every Retry-After would meet it about once per second (80 items at 20/s: 3–4 times).
+		expect(limited.length).toBeGreaterThan(0);
+		expect(limited.length).toBeLessThanOrEqual(10);
+	});
+
 	it('applies to every operation: Get runs its items in parallel too', async () => {
 		sandbox.configure({ latencyMs: 60 });
 		const created = await runKomoju(sandbox, createFromItems(), { items: orders(8) });

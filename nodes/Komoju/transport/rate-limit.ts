@@ -1,22 +1,42 @@
 import { sleep } from 'n8n-workflow';
 
+/** How many recent start times the gate keeps to learn the allowed rate from. */
+const REMEMBERED_STARTS = 1000;
+
 /**
- * One per node run, shared by all its parallel requests: a 429 closes it for everyone until
- * KOMOJU's Retry-After has passed, so the node slows down as a whole instead of each request
- * meeting the limit on its own.
+ * One per node run, shared by all its parallel requests. A 429 closes it for everyone until
+ * KOMOJU's Retry-After has passed, and teaches it the rate KOMOJU let through: the requests
+ * started in the second before the rejected one. From then on it spaces starts evenly just below
+ * that rate, so the node neither bursts into the limit again after every wait nor bunches up.
  */
 export class RateLimitGate {
 	private reopensAt = 0;
+	private recentStarts: number[] = [];
+	private startsPerSecond = Infinity;
+	private nextStartAt = 0;
 
-	closeFor(ms: number, now = Date.now()): void {
+	/** `rejectedStartedAt`: when the request that got the 429 was sent. */
+	closeFor(ms: number, rejectedStartedAt: number, now = Date.now()): void {
 		this.reopensAt = Math.max(this.reopensAt, now + ms);
+		const letThrough = this.recentStarts.filter(
+			(startedAt) => startedAt > rejectedStartedAt - 1000 && startedAt < rejectedStartedAt,
+		).length;
+		if (letThrough > 1) this.startsPerSecond = Math.min(this.startsPerSecond, letThrough - 1);
 	}
 
-	/** Resolves once the gate is open; re-checks, since another 429 may have closed it again. */
-	async passThrough(): Promise<void> {
-		for (let wait = this.reopensAt - Date.now(); wait > 0; wait = this.reopensAt - Date.now()) {
-			await sleep(wait);
-		}
+	/** Waits until the gate is open and it is this request's turn; returns the start time. */
+	async passThrough(): Promise<number> {
+		for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) await sleep(wait);
+		const startedAt = Date.now();
+		// Claimed at once, so parallel requests waking together take consecutive turns.
+		if (this.startsPerSecond !== Infinity) this.nextStartAt = startedAt + 1000 / this.startsPerSecond;
+		this.recentStarts.push(startedAt);
+		if (this.recentStarts.length > REMEMBERED_STARTS) this.recentStarts.shift();
+		return startedAt;
+	}
+
+	private waitMs(): number {
+		return Math.max(this.reopensAt, this.nextStartAt) - Date.now();
 	}
 }
 

@@ -50,14 +50,34 @@ export function apiPath(...segments: string[]): string {
 	return `/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
 
-// Read on every request, as n8n itself does for the authentication: a poller's context lives
-// across polls, and a cached copy would miss an edited credential.
-async function connectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
+// An action node's context lives for one run of the node, so its settings are read once per run
+// (loading and decrypting the credential is n8n's largest cost per request). A poller's context
+// outlives many polls and a dropdown's is short: those read the credential every time, so an
+// edited credential is never missed.
+const settingsPerRun = new WeakMap<object, Promise<ConnectionSettings>>();
+
+function isActionRun(context: KomojuRequestContext): context is IExecuteFunctions {
+	return typeof (context as IExecuteFunctions).getInputData === 'function';
+}
+
+async function readConnectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
 	const credentials = await context.getCredentials('komojuApi');
 	return {
 		baseUrl: String(credentials.baseUrl || 'https://komoju.com').trim().replace(/\/+$/, ''),
 		apiVersion: String(credentials.apiVersion ?? '').trim(),
 	};
+}
+
+async function connectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
+	if (!isActionRun(context)) return await readConnectionSettings(context);
+	let settings = settingsPerRun.get(context);
+	if (!settings) {
+		settings = readConnectionSettings(context);
+		settingsPerRun.set(context, settings);
+		// A failed read (e.g. a credential that cannot be decrypted) is not kept for later items.
+		settings.catch(() => settingsPerRun.delete(context));
+	}
+	return await settings;
 }
 
 function headerValue(headers: IDataObject, name: string): string | undefined {
@@ -141,7 +161,7 @@ async function sendWithRetries(
 	const gate = rateLimitGateFor(context);
 
 	for (let retriesSoFar = 0; ; retriesSoFar++) {
-		await gate.passThrough();
+		const startedAt = await gate.passThrough();
 		const attempt = await sendOnce(
 			context,
 			{
@@ -168,7 +188,7 @@ async function sendWithRetries(
 		if (delay === undefined) throw attempt.toError(retriesSoFar + 1);
 		const reason = attempt.failure.status ?? attempt.failure.networkCode;
 		context.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
-		if (attempt.failure.status === 429) gate.closeFor(delay);
+		if (attempt.failure.status === 429) gate.closeFor(delay, startedAt);
 		else await sleep(delay);
 	}
 }
