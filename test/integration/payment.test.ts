@@ -308,6 +308,27 @@ describe('retries never act twice', () => {
 		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ amount_refunded: 1000 });
 		expect(sandbox.payments()[0].refunds).toHaveLength(1);
 	});
+
+	it('a create whose answer never comes says KOMOJU may have charged, and gives the idempotency key to repeat it safely', async () => {
+		sandbox.injectFault({ method: 'POST', path: '/api/v1/payments', times: 4, action: { failAfterProcessing: true } });
+		const result = await runKomoju(sandbox, byCard({ options: { maxRetries: 3 } }), { settings: { onError: 'continueRegularOutput' } });
+		const item = result.resultOf('KOMOJU')[0].json;
+		const sentKey = apiRequests(sandbox, 'POST', '/api/v1/payments')[0].headers['x-komoju-idempotency'];
+		expect(item.details).toMatchObject({ idempotencyKey: sentKey });
+		expect((item.details as IDataObject).description).toContain('KOMOJU may have processed this request');
+		// It had: one payment exists, and repeating with the same key returns it instead of charging again.
+		expect(sandbox.payments()).toHaveLength(1);
+		const repeat = await runKomoju(sandbox, byCard({ options: { idempotencyKey: sentKey } }));
+		expect(repeat.resultOf('KOMOJU')[0].json.id).toBe(sandbox.payments()[0].id);
+		expect(sandbox.payments()).toHaveLength(1);
+	});
+
+	it('a refused request (402) does not claim KOMOJU may have acted', async () => {
+		const result = await runKomoju(sandbox, byCard({ cardNumber: CARDS.insufficientFunds }), { settings: { onError: 'continueRegularOutput' } });
+		const details = result.resultOf('KOMOJU')[0].json.details as IDataObject;
+		expect(details.idempotencyKey).toBeUndefined();
+		expect(details.description).not.toContain('may have processed');
+	});
 });
 
 describe('Payment → Update', () => {

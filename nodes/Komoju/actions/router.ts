@@ -102,6 +102,7 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 		['httpCode', error.httpCode],
 		['code', context.komojuCode],
 		['param', context.param],
+		['idempotencyKey', context.idempotencyKey],
 	];
 	for (const [key, value] of sources) {
 		if (value !== undefined && value !== null && value !== '') details[key] = value;

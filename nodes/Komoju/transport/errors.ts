@@ -118,10 +118,23 @@ export function komojuConnectionError(
 		description: describe([
 			detail && redactCardNumbers(detail),
 			`tried ${tries}`,
-			'Check the Base URL in the credential and this machine’s network. A create that was interrupted is safe to run again: it reuses its idempotency key.',
+			'Check the Base URL in the credential and this machine’s network.',
 		]),
 		itemIndex,
 	});
+}
+
+/**
+ * For a POST that failed without a clear answer (connection lost, 5xx, 409, 429 after the
+ * retries): KOMOJU may have acted. Says how to repeat it without acting twice, and keeps the key.
+ */
+export function markPossiblyProcessed(error: NodeApiError, idempotencyKey: string): NodeApiError {
+	error.context.idempotencyKey = idempotencyKey;
+	error.description = describe([
+		error.description ?? undefined,
+		`KOMOJU may have processed this request. Retry On Fail in this execution reuses its idempotency key (${idempotencyKey}) and cannot act twice; a new execution uses a new key, so check KOMOJU first, or set the Idempotency Key option (e.g. to the order ID).`,
+	]);
+	return error;
 }
 
 /** KOMOJU said 2xx but the body is not the JSON object the node expects. */

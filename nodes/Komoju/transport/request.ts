@@ -9,7 +9,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { komojuApiError, komojuConnectionError, unexpectedResponseError } from './errors';
+import { komojuApiError, komojuConnectionError, markPossiblyProcessed, unexpectedResponseError } from './errors';
 import { rateLimitGateFor } from './rate-limit';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry';
 
@@ -185,7 +185,14 @@ async function sendWithRetries(
 			retriesSoFar,
 			policy,
 		});
-		if (delay === undefined) throw attempt.toError(retriesSoFar + 1);
+		if (delay === undefined) {
+			const error = attempt.toError(retriesSoFar + 1);
+			// A lost connection, a 5xx or a 409 (still in flight) may mean KOMOJU acted; a 429 means it did not.
+			const status = attempt.failure.status;
+			const mayHaveActed = status === undefined || status === 409 || status >= 500;
+			if (request.idempotencyKey && mayHaveActed) throw markPossiblyProcessed(error, request.idempotencyKey);
+			throw error;
+		}
 		const reason = attempt.failure.status ?? attempt.failure.networkCode;
 		context.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
 		if (attempt.failure.status === 429) gate.closeFor(delay, startedAt);
