@@ -7,12 +7,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { waitForN8n } from '../../test/e2e/support/context';
-import { n8nCli, n8nEnv, runScript, tail, type N8nApi } from '../../test/e2e/support/n8n';
+import { n8nCli, n8nEnv, n8nEnvValue, ownerPasswordHash, runScript, tail, type N8nApi } from '../../test/e2e/support/n8n';
 import { REPO_ROOT, type E2eState } from '../../test/e2e/support/state';
 import type { CredentialJson, WorkflowJson } from '../../test/e2e/support/workflows';
 
@@ -40,25 +39,8 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export async function shellValue(expression: string): Promise<string> {
-	return await new Promise((resolve, reject) => {
-		const child = spawn('bash', ['-c', `source "${join(REPO_ROOT, 'scripts/n8n/env.sh')}" && printf %s "${expression}"`]);
-		let out = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
-		child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error('sourcing scripts/n8n/env.sh failed'))));
-	});
-}
-
-/**
- * bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH with n8n's own bcryptjs. global-setup.ts has
- * the same few lines but does not export them.
- */
-async function ownerPasswordHash(): Promise<string> {
-	const home = await shellValue('$KOMOJU_N8N_HOME');
-	const requireFromN8n = createRequire(join(home, 'node_modules', 'n8n', 'package.json'));
-	const bcrypt = requireFromN8n('bcryptjs') as { hashSync: (password: string, rounds: number) => string };
-	return bcrypt.hashSync(OWNER.password, 10);
-}
+/** A value from scripts/n8n/env.sh. */
+export const shellValue = n8nEnvValue;
 
 export async function prepareUserFolder(
 	credentials: CredentialJson[],
@@ -97,7 +79,7 @@ export async function startN8n(runDir: string, userFolder: string, label: string
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(),
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(OWNER.password),
 			N8N_LOG_LEVEL: 'warn',
 			...extraEnv,
 		}),

@@ -12,14 +12,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { startSandbox } from '../../sandbox/server';
 import { waitForN8n } from './support/context';
 import { startFakeOpenAi } from './support/fake-openai';
 import { startFakeSmtp } from './support/fake-smtp';
-import { n8nCli, n8nEnv, runScript, tail } from './support/n8n';
+import { n8nCli, n8nEnv, ownerPasswordHash, runScript, tail } from './support/n8n';
 import { authenticate, CARDS, SandboxClient, SECRET_KEY } from './support/sandbox-client';
 import { REPO_ROOT, STATE_ENV, type E2eState, type Fixtures } from './support/state';
 import { credentialsFor, loadExample, exampleFiles, patchedExamples, testWorkflows } from './support/workflows';
@@ -61,22 +60,6 @@ async function step<T>(timings: Record<string, number>, name: string, work: () =
 	const result = await work();
 	timings[name] = Math.round((Date.now() - started) / 100) / 10;
 	return result;
-}
-
-async function n8nHome(): Promise<string> {
-	return await new Promise((resolve, reject) => {
-		const child = spawn('bash', ['-c', `source "${join(REPO_ROOT, 'scripts/n8n/env.sh')}" && printf %s "$KOMOJU_N8N_HOME"`]);
-		let out = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
-		child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error('sourcing scripts/n8n/env.sh failed'))));
-	});
-}
-
-/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, with n8n's own bcryptjs. */
-async function ownerPasswordHash(): Promise<string> {
-	const requireFromN8n = createRequire(join(await n8nHome(), 'node_modules', 'n8n', 'package.json'));
-	const bcrypt = requireFromN8n('bcryptjs') as { hashSync: (password: string, rounds: number) => string };
-	return bcrypt.hashSync(OWNER.password, 10);
 }
 
 async function createFixtures(sandbox: SandboxClient): Promise<Fixtures> {
@@ -154,7 +137,7 @@ export default async function globalSetup(): Promise<void> {
 				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 				N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-				N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(),
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(OWNER.password),
 			}),
 		});
 		handles.n8n = n8n;

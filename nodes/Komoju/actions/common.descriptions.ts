@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IDisplayOptions,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { requireIdempotencyKey, requireId, requireWholeNumber } from '../helpers/validation';
 import { requireAmountIn, type MaximumAmount } from '../helpers/money';
@@ -143,6 +149,28 @@ export function idProperty(name: string, displayName: string, description: strin
 		default: '',
 		placeholder: 'e.g. 6d2a9b1c0e4f8a7b3c5d9e1f2',
 		description,
+	};
+}
+
+/**
+ * An id field for token ids. n8n's lint makes any string field whose name holds "token" a
+ * password (masked) field, which would hide a non-secret id; a resource locator "By ID" is not.
+ */
+export function tokenIdProperty(
+	name: string,
+	displayName: string,
+	description: string,
+	displayOptions?: IDisplayOptions,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'id', value: '' },
+		description,
+		modes: [{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. {{ $json.id }}' }],
+		...(displayOptions ? { displayOptions } : {}),
 	};
 }
 

@@ -2,13 +2,31 @@
  * The real n8n (scripts/n8n): its CLI (`n8n import:*`, `execute.sh`) and, while `n8n start`
  * runs, its REST API and webhooks.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { REPO_ROOT } from './state';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** A value from scripts/n8n/env.sh, e.g. `$KOMOJU_N8N_HOME` (where Node 24 and n8n are installed). */
+export async function n8nEnvValue(expression: string): Promise<string> {
+	return await new Promise((resolve, reject) => {
+		const child = spawn('bash', ['-c', `source "${join(REPO_ROOT, 'scripts/n8n/env.sh')}" && printf %s "${expression}"`]);
+		let out = '';
+		child.stdout.on('data', (chunk) => (out += chunk));
+		child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error('sourcing scripts/n8n/env.sh failed'))));
+	});
+}
+
+/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, with n8n's own bcryptjs. */
+export async function ownerPasswordHash(password: string): Promise<string> {
+	const requireFromN8n = createRequire(join(await n8nEnvValue('$KOMOJU_N8N_HOME'), 'node_modules', 'n8n', 'package.json'));
+	const bcrypt = requireFromN8n('bcryptjs') as { hashSync: (password: string, rounds: number) => string };
+	return bcrypt.hashSync(password, 10);
+}
 
 export interface CliResult {
 	code: number;

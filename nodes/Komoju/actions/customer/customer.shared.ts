@@ -1,6 +1,14 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { currencyField, idProperty, localeField, metadataField, readId, readMetadata } from '../common.descriptions';
+import {
+	currencyField,
+	idProperty,
+	localeField,
+	metadataField,
+	readId,
+	readMetadata,
+	tokenIdProperty,
+} from '../common.descriptions';
 import { requireCurrency, requireId } from '../../helpers/validation';
 import { cardProperties, readCardDetails } from '../shared/card.descriptions';
 
@@ -61,16 +69,7 @@ export function cardSourceProperties(show: IDisplayOptions['show'] = {}): INodeP
 				{ name: 'Card Details', value: 'card', description: 'Send the card number through n8n (PCI DSS scope)' },
 			],
 		},
-		{
-			displayName: 'Token',
-			name: 'tokenId',
-			type: 'resourceLocator',
-			required: true,
-			default: { mode: 'id', value: '' },
-			description: 'The ID of an unused one-time token; it is used up by this call',
-			modes: [{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. {{ $json.id }}' }],
-			displayOptions: when('token'),
-		},
+		tokenIdProperty('tokenId', 'Token', 'The ID of an unused one-time token; it is used up by this call', when('token')),
 		...cardProperties(when('card')),
 	];
 }

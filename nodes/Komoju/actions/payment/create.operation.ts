@@ -12,6 +12,7 @@ import {
 	readOptions,
 	requestOptionsCollection,
 	requestSettings,
+	tokenIdProperty,
 } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
 import { toSnakeCaseFields } from '../../helpers/mappers';
@@ -46,26 +47,13 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Secure Token',
-		name: 'secureTokenId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'id', value: '' },
-		description: 'The ID of a verified secure token, usually from Secure Token → Get',
-		modes: [{ displayName: 'By ID', name: 'id', type: 'string', placeholder: "e.g. {{ $json.id }}" }],
-		displayOptions: showFor('secureToken'),
-	},
-	{
-		displayName: 'Token',
-		name: 'tokenId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'id', value: '' },
-		description: 'The ID of a one-time token (used once, valid for 24 hours)',
-		modes: [{ displayName: 'By ID', name: 'id', type: 'string', placeholder: "e.g. {{ $json.id }}" }],
-		displayOptions: showFor('token'),
-	},
+	tokenIdProperty(
+		'secureTokenId',
+		'Secure Token',
+		'The ID of a verified secure token, usually from Secure Token → Get',
+		showFor('secureToken'),
+	),
+	tokenIdProperty('tokenId', 'Token', 'The ID of a one-time token (used once, valid for 24 hours)', showFor('token')),
 	{
 		displayName: 'Customer ID',
 		name: 'customerId',
