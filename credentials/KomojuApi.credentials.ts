@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	Icon,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -45,16 +46,16 @@ export class KomojuApi implements ICredentialType {
 		},
 	];
 
-	// Basic auth with the secret key as username and an empty password, as KOMOJU documents.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.secretKey}}',
-				password: '',
-			},
-		},
-	};
+	// Basic auth with the secret key as username and an empty password, as KOMOJU documents. A
+	// function rather than n8n's generic block: the generic one is an expression n8n evaluates on
+	// every request, which the benchmark measured at about a quarter of a request's CPU time.
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		auth: { username: String(credentials.secretKey ?? ''), password: '' },
+	});
 
 	test: ICredentialTestRequest = {
 		request: {
