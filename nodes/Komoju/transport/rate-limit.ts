@@ -8,7 +8,7 @@ const REMEMBERED_STARTS = 1000;
  * sent (a slow moment, a short outage), which would teach a rate far too low; the pace ends
  * by itself so that such a lesson cannot slow the rest of the run.
  */
-const PACE_FOR_MS = 2000;
+const PACE_FOR_MS = 5000;
 
 /**
  * One per node run, shared by all its parallel requests. A 429 closes it for everyone until
