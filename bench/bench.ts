@@ -40,7 +40,7 @@ const RESTART = !process.argv.includes('--no-restart');
 const OUT = arg('out', join(REPO_ROOT, 'bench', 'results.md'));
 const RATE = Number(arg('rate', '100'));
 const LATENCY = Number(arg('latency', '50'));
-/** A package folder built elsewhere (bench/experiments/make-variant.sh) instead of this repo's sources. */
+/** A package folder built elsewhere (e.g. a patched copy) instead of this checkout's sources. */
 const PACKAGE_DIR = arg('package-dir', '');
 /** Which scenario 3 rows to run: defaults (KOMOJU, concurrency 5), c20 (KOMOJU, 20), http. */
 const S3_VARIANTS = arg('s3', 'defaults,c20,http').split(',');
