@@ -92,7 +92,8 @@ describe('Secure Token → Create (card) → Get, three items from a Code node',
 		expect(new Set(posts.map((request) => request.idempotencyKey)).size).toBe(3);
 
 		const gets = await sandbox.apiRequests('GET', '/api/v1/secure_tokens/');
-		expect(gets.map((request) => request.path)).toEqual(ids.map((id) => `/api/v1/secure_tokens/${id}`));
+		// One GET per token, in parallel, so in any order.
+		expect(gets.map((request) => request.path).sort()).toEqual(ids.map((id) => `/api/v1/secure_tokens/${id}`).sort());
 		expect(gets.every((request) => request.headers.authorization === basicAuth(SECRET_KEY) && request.status === 200)).toBe(true);
 
 		const added = await newTokens(before);
