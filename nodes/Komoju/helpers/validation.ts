@@ -220,5 +220,6 @@ export function describeValue(value: unknown): string {
 	if (value === undefined || value === null || value === '') return 'nothing';
 	const raw = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
 	const text = redactCardNumbers(raw);
-	return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+	// Redacted again after cutting: the cut can leave a shorter digit run that looks like a card.
+	return text.length > 60 ? redactCardNumbers(`${text.slice(0, 57)}…`) : text;
 }
