@@ -6,10 +6,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { scrubCardData } from '../../helpers/redact';
-import { apiPath, komojuApiRequestAllItems } from '../../transport';
-import { listProperties, readListLimit, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
+import { requestOptionsCollection } from '../common.descriptions';
+import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
 
 const properties: INodeProperties[] = [
 	...listProperties,
@@ -48,11 +46,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		qs.expiration = expiration;
 	}
-	const customers = await komojuApiRequestAllItems.call(
-		this,
-		{ method: 'GET', path: apiPath('customers'), qs },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
-		readListLimit.call(this, itemIndex),
-	);
-	return customers.map((customer) => scrubCardData(customer));
+	return await listObjects.call(this, itemIndex, 'customers', qs);
 }

@@ -1,10 +1,8 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { KOMOJU_CURRENCIES, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { scrubCardData } from '../../helpers/redact';
+import { KOMOJU_CURRENCIES, requestOptionsCollection } from '../common.descriptions';
 import { requireCurrency } from '../../helpers/validation';
-import { apiPath, komojuApiRequestAllItems } from '../../transport';
-import { listProperties, readListLimit, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
+import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
 
 export const PAYMENT_STATUSES = ['pending', 'authorized', 'captured', 'refunded', 'cancelled', 'expired', 'failed'];
 
@@ -49,11 +47,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.externalOrderNum) qs.external_order_num = String(filters.externalOrderNum).trim();
 	const statuses = filters.status as string[] | undefined;
 	if (statuses?.length) qs.status = statuses.join(',');
-	const payments = await komojuApiRequestAllItems.call(
-		this,
-		{ method: 'GET', path: apiPath('payments'), qs },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
-		readListLimit.call(this, itemIndex),
-	);
-	return payments.map((payment) => scrubCardData(payment));
+	return await listObjects.call(this, itemIndex, 'payments', qs);
 }

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { scrubCardData } from '../../helpers/redact';
 import { requireDateTime, requireWholeNumber } from '../../helpers/validation';
+import { apiPath, komojuApiRequestAllItems } from '../../transport';
+import { readOptions, requestSettings } from '../common.descriptions';
 
 /** "Return All" and "Limit", as every n8n Get Many has them. */
 export const listProperties: INodeProperties[] = [
@@ -62,4 +65,23 @@ export function timeRangeQuery(
 		query[param] = requireDateTime(this.getNode(), itemIndex, value, label);
 	}
 	return query;
+}
+
+/**
+ * What every Get Many does with its filters turned into `qs`: reads KOMOJU's list at `resource`
+ * up to the item's Limit (or all), one output object per listed object, card data scrubbed.
+ */
+export async function listObjects(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	resource: string,
+	qs: IDataObject,
+): Promise<IDataObject[]> {
+	const objects = await komojuApiRequestAllItems.call(
+		this,
+		{ method: 'GET', path: apiPath(resource), qs },
+		requestSettings(this, readOptions(this, itemIndex), itemIndex),
+		readListLimit.call(this, itemIndex),
+	);
+	return objects.map((object) => scrubCardData(object));
 }
