@@ -50,12 +50,13 @@ const onPayment = (operation: string, paymentId: string, extra: IDataObject = {}
 	...extra,
 });
 
+// Tax 0, so that amounts are totals (an omitted tax would make KOMOJU add 10 %; see tax.test.ts).
 async function authorizedPayment(amount = 5000, currency = 'JPY'): Promise<IDataObject> {
-	return await komojuCall(sandbox, 'POST', '/payments', { amount, currency, capture: false, payment_details: card() });
+	return await komojuCall(sandbox, 'POST', '/payments', { amount, currency, tax: 0, capture: false, payment_details: card() });
 }
 
 async function capturedPayment(amount = 5000, currency = 'JPY'): Promise<IDataObject> {
-	return await komojuCall(sandbox, 'POST', '/payments', { amount, currency, payment_details: card() });
+	return await komojuCall(sandbox, 'POST', '/payments', { amount, currency, tax: 0, payment_details: card() });
 }
 
 const eventTypes = (): string[] => sandbox.events().map((event) => String(event.type)).reverse();
@@ -157,8 +158,9 @@ describe('Payment → Create from each source', () => {
 			byCard({
 				currency: 'USD',
 				amount: 1050,
+				tax: 'amount',
+				taxAmount: 50,
 				additionalFields: {
-					tax: 50,
 					locale: 'en',
 					metadata: { entries: [{ key: 'order', value: 'A-1' }, { key: 'channel', value: 'n8n' }] },
 					fraudDetails: { customerIp: '203.0.113.9', customerEmail: 'taro@example.com' },
@@ -199,16 +201,41 @@ describe('Payment → Create from each source', () => {
 	});
 });
 
+describe('Payment → Create: what KOMOJU’s contract requires', () => {
+	it.each([
+		['only an IP', { customerIp: '203.0.113.9' }, 'Fraud Details need Customer Email'],
+		['only an email', { customerEmail: 'taro@example.com' }, 'Fraud Details need Customer IP'],
+		['a blank IP', { customerIp: '  ', customerEmail: 'taro@example.com', browserLanguage: 'ja' }, 'Fraud Details need Customer IP'],
+	])('Fraud Details with %s are refused before sending', async (_name, fraudDetails, message) => {
+		const result = await runKomoju(sandbox, byCard({ additionalFields: { fraudDetails } }));
+		expect(result.error?.message).toBe(message);
+		expect(apiRequests(sandbox, 'POST', '/api/v1/payments')).toHaveLength(0);
+	});
+
+	it('an External Order Number is used once: KOMOJU refuses a second payment with it, while a retry of the first is replayed', async () => {
+		const order = (options: IDataObject = {}) => byCard({ additionalFields: { externalOrderNum: 'ORDER-1' }, options });
+		const first = await runKomoju(sandbox, order({ idempotencyKey: 'order-1-attempt' }));
+		expect(first.resultOf('KOMOJU')[0].json).toMatchObject({ status: 'captured', external_order_num: 'ORDER-1' });
+		const replay = await runKomoju(sandbox, order({ idempotencyKey: 'order-1-attempt' }));
+		expect(replay.resultOf('KOMOJU')[0].json.id).toBe(first.resultOf('KOMOJU')[0].json.id);
+		const second = await runKomoju(sandbox, order());
+		expect(second.status).toBe('error');
+		expect(second.error?.description).toContain('parameter: external_order_num');
+		expect(sandbox.payments()).toHaveLength(1);
+	});
+});
+
 describe('state rules', () => {
 	it.each([
-		['capture', 'captured', 'The payment cannot be captured: its status is captured. Only authorized payments can be captured.'],
-		['cancel', 'captured', 'The payment cannot be cancelled: its status is captured. Only pending or authorized payments can be cancelled.'],
-	])('%s on a %s payment is KOMOJU’s 422, shown with its message', async (operation) => {
+		['capture', 'not_capturable', 'Only an authorized payment can be captured'],
+		['cancel', 'not_cancellable', 'Only a pending or authorized payment can be cancelled'],
+	])('%s on a captured payment is KOMOJU’s 422 %s, shown with its message and what to do', async (operation, code, hint) => {
 		const payment = await capturedPayment();
 		const result = await runKomoju(sandbox, onPayment(operation, payment.id as string));
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/^KOMOJU: The payment cannot be/);
-		expect(result.error?.description).toContain('KOMOJU error code: unprocessable_entity');
+		expect(result.error?.description).toContain(`KOMOJU error code: ${code}`);
+		expect(result.error?.description).toContain(hint);
 	});
 
 	it('refund of an authorised payment is refused; cancel then makes it cancelled', async () => {
@@ -217,6 +244,7 @@ describe('state rules', () => {
 		expect(refused.error?.message).toBe(
 			'KOMOJU: The payment cannot be refunded: its status is authorized. Only captured payments can be refunded.',
 		);
+		expect(refused.error?.description).toContain('KOMOJU error code: not_refundable');
 		const cancelled = await runKomoju(sandbox, onPayment('cancel', payment.id as string));
 		expect(cancelled.resultOf('KOMOJU')[0].json).toMatchObject({ status: 'cancelled' });
 	});
@@ -255,9 +283,7 @@ describe('Maximum Amount', () => {
 		expect(apiRequests(sandbox, 'POST', '/api/v1/payments')).toHaveLength(1);
 	});
 
-	it('counts tax, and refuses another currency', async () => {
-		const taxed = await runKomoju(sandbox, byCard({ amount: 5000, additionalFields: { tax: 1 }, options: maximum(5000) }));
-		expect(taxed.error?.message).toBe('Refused: this payment of 5,001 JPY is above the node’s Maximum Amount of 5,000 JPY');
+	it('refuses another currency', async () => {
 		const dollars = await runKomoju(sandbox, byCard({ currency: 'USD', amount: 100, options: maximum(5000) }));
 		expect(dollars.error?.message).toBe('Refused: this payment is in USD, but the node’s Maximum Amount is set in JPY');
 		expect(apiRequests(sandbox, 'POST', '/api/v1/payments')).toHaveLength(0);
@@ -277,7 +303,7 @@ describe('Maximum Amount', () => {
 			onPayment('refund', payment.id as string, { refundType: 'partial', amount, options: maximum(5000) });
 		expect((await runKomoju(sandbox, partial(5000))).resultOf('KOMOJU')[0].json).toMatchObject({ amount_refunded: 5000 });
 		const tooMuch = await runKomoju(sandbox, partial(4000));
-		expect(tooMuch.error?.message).toBe('Cannot refund 4,000 JPY: only 3,000 JPY is left to refund');
+		expect(tooMuch.error?.message).toBe('Cannot refund 4,000 JPY: only 3,000 JPY is left to refund (tax included)');
 		expect(apiRequests(sandbox, 'POST', `/api/v1/payments/${payment.id}/refund`)).toHaveLength(1);
 	});
 
@@ -329,6 +355,36 @@ describe('retries never act twice', () => {
 		expect(details.idempotencyKey).toBeUndefined();
 		expect(details.description).not.toContain('may have processed');
 	});
+});
+
+describe('card declines', () => {
+	const decline = (status: number) => ({
+		method: 'POST',
+		path: '/api/v1/payments',
+		times: 4,
+		action: {
+			status,
+			body: { error: { code: 'card_declined', message: 'The card was declined.', param: 'payment_details', details: {} } },
+		},
+	});
+
+	it.each([502, 500, 503])(
+		'a decline answered with %i is sent once and reported as a decline, not as “try again” or “may have processed”',
+		async (status) => {
+			sandbox.injectFault(decline(status));
+			const result = await runKomoju(sandbox, byCard({ options: { maxRetries: 3 } }), {
+				settings: { onError: 'continueRegularOutput' },
+			});
+			const item = result.resultOf('KOMOJU')[0].json;
+			const details = item.details as IDataObject;
+			expect(apiRequests(sandbox, 'POST', '/api/v1/payments')).toHaveLength(1);
+			expect(item.error).toBe('KOMOJU: The card was declined.');
+			expect(details).toMatchObject({ httpCode: String(status), code: 'card_declined' });
+			expect(details.idempotencyKey).toBeUndefined();
+			expect(details.description).toContain('The card was declined; nothing was charged');
+			expect(details.description).not.toMatch(/may have processed|Try again later/);
+		},
+	);
 });
 
 describe('Payment → Update', () => {

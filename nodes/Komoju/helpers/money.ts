@@ -83,3 +83,22 @@ export function enforceMaximumAmount(
 		);
 	}
 }
+
+/** Japan's highest consumption tax rate, which KOMOJU adds for `tax: "auto"` or an omitted tax. */
+export const HIGHEST_CONSUMPTION_TAX_PERCENT = 10;
+
+/**
+ * The most tax KOMOJU can add to `amount` automatically. KOMOJU does not document its rounding,
+ * so this rounds up: a limit checked against it can never be passed by a rounding difference.
+ */
+export function automaticTaxCeiling(amount: number): number {
+	return Math.ceil((amount * HIGHEST_CONSUMPTION_TAX_PERCENT) / 100);
+}
+
+/** What the node sends as `tax`: a whole amount, or "auto" for KOMOJU's consumption tax. */
+export type TaxValue = number | 'auto';
+
+/** The most the customer pays for `amount` with this tax: what Maximum Amount is checked against. */
+export function totalCeiling(amount: number, tax: TaxValue): number {
+	return amount + (tax === 'auto' ? automaticTaxCeiling(amount) : tax);
+}

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import {
 	amountField,
@@ -16,17 +22,19 @@ import {
 } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
 import { toSnakeCaseFields } from '../../helpers/mappers';
-import { enforceMaximumAmount, requireAmountIn } from '../../helpers/money';
+import { enforceMaximumAmount, requireAmountIn, totalCeiling } from '../../helpers/money';
 import { scrubCardData } from '../../helpers/redact';
 import { requireCurrency, requireHttpUrl, requireId } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { cardProperties, readCardDetails } from '../shared/card.descriptions';
+import { readTax, taxProperties } from './payment.shared';
 
 const showFor = (source: string) => ({ show: { paymentSource: [source] } });
 
 const properties: INodeProperties[] = [
 	amountField,
 	currencyField,
+	...taxProperties(),
 	{
 		displayName: 'Payment Source',
 		name: 'paymentSource',
@@ -85,7 +93,8 @@ const properties: INodeProperties[] = [
 				name: 'externalOrderNum',
 				type: 'string',
 				default: '',
-				description: 'Your order number, searchable in Payment → Get Many',
+				description:
+					'Your order number, searchable in Payment → Get Many. KOMOJU refuses a number it has seen on another payment of this account, so use each order number once.',
 			},
 			{
 				displayName: 'Fraud Details',
@@ -93,7 +102,8 @@ const properties: INodeProperties[] = [
 				type: 'collection',
 				placeholder: 'Add Detail',
 				default: {},
-				description: 'What the shop knows about the buyer, for KOMOJU’s fraud checks',
+				description:
+					'What the shop knows about the buyer, for KOMOJU’s fraud checks. Once any detail is given, KOMOJU needs Customer IP and Customer Email too.',
 				options: [
 					{ displayName: 'Browser Language', name: 'browserLanguage', type: 'string', default: '' },
 					{ displayName: 'Browser User Agent', name: 'browserUserAgent', type: 'string', default: '' },
@@ -109,14 +119,6 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Where KOMOJU sends the customer after an offsite step',
-			},
-			{
-				displayName: 'Tax',
-				name: 'tax',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				description: 'Tax in the currency’s smallest unit, charged on top of Amount',
 			},
 		],
 	},
@@ -145,18 +147,37 @@ function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataO
 	}
 }
 
-function additionalBody(this: IExecuteFunctions, itemIndex: number, currency: string): IDataObject {
+/** Once fraud details are sent, KOMOJU requires the customer's IP and email in them. */
+function readFraudDetails(this: IExecuteFunctions, itemIndex: number, value: IDataObject): IDataObject {
+	const details = toSnakeCaseFields(value);
+	for (const [field, label] of [
+		['customer_ip', 'Customer IP'],
+		['customer_email', 'Customer Email'],
+	]) {
+		const given = details[field];
+		if (typeof given === 'string' && given.trim() !== '') {
+			details[field] = given.trim();
+			continue;
+		}
+		throw new NodeOperationError(this.getNode(), `Fraud Details need ${label}`, {
+			itemIndex,
+			description: 'KOMOJU requires Customer IP and Customer Email once any fraud detail is sent. Add both, or remove Fraud Details.',
+		});
+	}
+	return details;
+}
+
+function additionalBody(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const node = this.getNode();
-	const { metadata, fraudDetails, returnUrl, tax, ...plain } = this.getNodeParameter(
+	const { metadata, fraudDetails, returnUrl, ...plain } = this.getNodeParameter(
 		'additionalFields',
 		itemIndex,
 		{},
 	) as IDataObject;
 	const body = toSnakeCaseFields(plain);
 	if (metadata !== undefined) body.metadata = readMetadata(this, itemIndex, metadata);
-	if (fraudDetails !== undefined) body.fraud_details = toSnakeCaseFields(fraudDetails as IDataObject);
+	if (fraudDetails !== undefined) body.fraud_details = readFraudDetails.call(this, itemIndex, fraudDetails as IDataObject);
 	if (returnUrl) body.return_url = requireHttpUrl(node, itemIndex, returnUrl, 'Return URL');
-	if (tax !== undefined) body.tax = requireAmountIn(node, itemIndex, tax, currency, 'Tax');
 	return body;
 }
 
@@ -165,15 +186,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 	const options = readOptions(this, itemIndex);
 	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
 	const amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency);
+	const tax = readTax(this, itemIndex, currency);
 	const body: IDataObject = {
 		amount,
 		currency,
+		tax,
 		...paymentSourceFields.call(this, itemIndex),
 		capture: this.getNodeParameter('capture', itemIndex, true) as boolean,
-		...additionalBody.call(this, itemIndex, currency),
+		...additionalBody.call(this, itemIndex),
 	};
-	const tax = typeof body.tax === 'number' ? body.tax : 0;
-	enforceMaximumAmount(node, itemIndex, readMaximumAmount(this, options, itemIndex), amount + tax, currency, 'payment');
+	if (tax !== 0 && this.getNodeParameter('paymentSource', itemIndex) === 'secureToken') {
+		throw new NodeOperationError(node, 'Tax must be None when paying with a secure token', {
+			itemIndex,
+			description:
+				'The customer approved the secure token’s amount in 3D Secure, and that is what is charged. Put any tax into the secure token’s Amount when creating it (e.g. 1100 for ¥1,000 plus 10 %), then pay that Amount with Tax: None.',
+		});
+	}
+	enforceMaximumAmount(node, itemIndex, readMaximumAmount(this, options, itemIndex), totalCeiling(amount, tax), currency, 'payment');
 
 	const payment = await komojuApiRequest.call(
 		this,

@@ -3,7 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { idempotencyKeyFor, idProperty, readId, readMaximumAmount, readOptions, requestSettings } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
-import { enforceMaximumAmount, formatAmount, requireAmountIn } from '../../helpers/money';
+import {
+	enforceMaximumAmount,
+	formatAmount,
+	requireAmountIn,
+	totalCeiling,
+	type TaxValue,
+} from '../../helpers/money';
 import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest, type RequestSettings } from '../../transport';
 
@@ -27,6 +33,56 @@ export async function fetchPayment(
 }
 
 type MoneyAction = 'capture' | 'refund';
+
+/**
+ * Tax as Payment Create and a partial Capture ask for it. KOMOJU adds Japan's highest
+ * consumption tax when `tax` is omitted, so the node always sends one; None (0) is the default.
+ */
+export function taxProperties(show: Record<string, string[]> = {}): INodeProperties[] {
+	const when = (extra: Record<string, string[]>) => ({ show: { ...show, ...extra } });
+	return [
+		{
+			displayName: 'Tax',
+			name: 'tax',
+			type: 'options',
+			default: 'none',
+			options: [
+				{ name: 'None', value: 'none', description: 'Send tax 0: the customer pays exactly Amount' },
+				{
+					name: 'KOMOJU Automatic',
+					value: 'auto',
+					description: 'KOMOJU adds Japan’s consumption tax (10 %) on top of Amount',
+				},
+				{ name: 'Amount', value: 'amount', description: 'Add a tax amount of your own on top of Amount' },
+			],
+			description: 'KOMOJU adds 10 % consumption tax when no tax is sent, so the node always sends one',
+			...(Object.keys(show).length ? { displayOptions: { show } } : {}),
+		},
+		{
+			displayName: 'Tax Amount',
+			name: 'taxAmount',
+			type: 'number',
+			required: true,
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			description: 'In the currency’s smallest unit, added to Amount',
+			displayOptions: when({ tax: ['amount'] }),
+		},
+	];
+}
+
+/** The `tax` to send: 0 for None, "auto", or the checked Tax Amount. */
+export function readTax(context: IExecuteFunctions, itemIndex: number, currency: string | undefined): TaxValue {
+	const choice = context.getNodeParameter('tax', itemIndex, 'none');
+	if (choice === 'auto') return 'auto';
+	if (choice === 'amount') {
+		return requireAmountIn(context.getNode(), itemIndex, context.getNodeParameter('taxAmount', itemIndex), currency, 'Tax Amount');
+	}
+	if (choice === 'none') return 0;
+	throw new NodeOperationError(context.getNode(), `Tax must be None, KOMOJU Automatic or Amount, got "${String(choice)}"`, {
+		itemIndex,
+	});
+}
 
 /** "Full Amount" or "Partial Amount" with its Amount field, as Capture and Refund ask for it. */
 export function amountChoiceProperties(
@@ -64,14 +120,17 @@ export interface MoneyMovement {
 	paymentId: string;
 	/** Undefined: the full amount. */
 	amount?: number;
+	/** A partial capture's tax; KOMOJU would add consumption tax to one sent without it. */
+	tax?: TaxValue;
 	settings: RequestSettings;
 	idempotencyKey: string;
 }
 
 /**
  * Reads and checks a capture's or refund's fields (all before anything is sent), then applies
- * the Maximum Amount. With a maximum set the node must know how much moves and in which
- * currency, so it reads the payment first; it then also refuses a partial amount above what is left.
+ * the Maximum Amount to what the customer is charged or given back, tax included. With a
+ * maximum set the node must know how much moves and in which currency, so it reads the payment
+ * first; it then also refuses a partial amount above what is left.
  */
 export async function prepareMoneyMovement(
 	this: IExecuteFunctions,
@@ -87,30 +146,36 @@ export async function prepareMoneyMovement(
 	const amount = partial
 		? requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), undefined, 'Amount', 1)
 		: undefined;
+	const tax = partial && action === 'capture' ? readTax(this, itemIndex, undefined) : undefined;
 	const maximum = readMaximumAmount(this, options, itemIndex);
 	const idempotencyKey = idempotencyKeyFor(this, options, itemIndex, scope);
 	if (maximum) {
 		const amounts = amountsOf(await fetchPayment.call(this, paymentId, settings), action);
 		if (amount !== undefined) requireWithinRemaining(this, itemIndex, amount, amounts, action);
-		enforceMaximumAmount(node, itemIndex, maximum, amount ?? amounts.remaining, amounts.currency, action);
+		const moving = amount === undefined ? amounts.fullTotal : totalCeiling(amount, tax ?? 0);
+		enforceMaximumAmount(node, itemIndex, maximum, moving, amounts.currency, action);
 	}
-	return { paymentId, amount, settings, idempotencyKey };
+	return { paymentId, amount, tax, settings, idempotencyKey };
 }
 
-/** Amount, currency and what is left to act on, read from a payment KOMOJU returned. */
+/** Amounts read from a payment KOMOJU returned. */
 interface PaymentAmounts {
 	currency: string;
-	/** What a full capture takes (authorized) or a full refund returns (captured, minus refunds). */
-	remaining: number;
+	/** What a partial amount is compared with: the authorized amount before tax, or what is left to refund. */
+	partialLimit: number;
+	/** What the full capture or refund moves, tax included. */
+	fullTotal: number;
 }
 
 function amountsOf(payment: IDataObject, action: MoneyAction): PaymentAmounts {
-	// KOMOJU captures and refunds `amount`; tax is not part of it.
 	const amount = Number(payment.amount ?? 0);
-	const refunded = Number(payment.amount_refunded ?? 0);
+	// KOMOJU's total is amount + tax (+ the method's fee); refunds count tax-included amounts.
+	const total = Number(payment.total ?? amount + Number(payment.tax ?? 0));
+	const leftToRefund = Math.max(total - Number(payment.amount_refunded ?? 0), 0);
 	return {
 		currency: String(payment.currency ?? ''),
-		remaining: action === 'refund' ? Math.max(amount - refunded, 0) : amount,
+		partialLimit: action === 'refund' ? leftToRefund : amount,
+		fullTotal: action === 'refund' ? leftToRefund : total,
 	};
 }
 
@@ -122,11 +187,11 @@ function requireWithinRemaining(
 	amounts: PaymentAmounts,
 	action: MoneyAction,
 ): void {
-	if (requested <= amounts.remaining) return;
-	const left = formatAmount(amounts.remaining, amounts.currency);
+	if (requested <= amounts.partialLimit) return;
+	const left = formatAmount(amounts.partialLimit, amounts.currency);
 	throw new NodeOperationError(
 		context.getNode(),
-		`Cannot ${action} ${formatAmount(requested, amounts.currency)}: only ${left} ${action === 'refund' ? 'is left to refund' : 'was authorised'}`,
+		`Cannot ${action} ${formatAmount(requested, amounts.currency)}: only ${left} ${action === 'refund' ? 'is left to refund (tax included)' : 'was authorized before tax'}`,
 		{ itemIndex, description: 'Nothing was sent to KOMOJU. Lower the amount, or choose the full amount.' },
 	);
 }

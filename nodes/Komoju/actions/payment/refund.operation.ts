@@ -9,9 +9,9 @@ import { amountChoiceProperties, paymentIdField, prepareMoneyMovement } from './
 const properties: INodeProperties[] = [
 	paymentIdField,
 	...amountChoiceProperties('refund', 'Refund', {
-		full: 'Return everything not refunded yet',
+		full: 'Return everything not refunded yet, tax included',
 		partial: 'Return part of it; the payment stays captured',
-		limit: 'at most what is left to refund',
+		limit: 'tax included, at most what is left to refund',
 	}),
 	{
 		displayName: 'Description',
