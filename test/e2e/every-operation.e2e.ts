@@ -32,8 +32,8 @@ describe('every operation in one workflow', () => {
 		expect(token).toMatchObject({ resource: 'token', payment_details: { last_four_digits: '1111' } });
 		const customer = one('Customer Create');
 		expect(customer).toMatchObject({ resource: 'customer', email: 'aiko@example.com', currency: 'JPY' });
-		expect(one('Customer Update')).toMatchObject({ id: customer.id, locale: 'en', metadata: { crm: 'lead-9' } });
-		expect(one('Customer Get')).toMatchObject({ id: customer.id, locale: 'en' });
+		expect(one('Customer Update')).toMatchObject({ id: customer.id, email: 'aiko.tanaka@example.com', metadata: { crm: 'lead-9' } });
+		expect(one('Customer Get')).toMatchObject({ id: customer.id, email: 'aiko.tanaka@example.com' });
 
 		const payment = one('Payment Create');
 		expect(payment).toMatchObject({ status: 'authorized', amount: 3000, customer: customer.id, external_order_num: 'E2E-ALL-1' });

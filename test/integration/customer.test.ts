@@ -71,7 +71,6 @@ describe('Customer → Create', () => {
 				customerFields: {
 					email: 'taro@example.com',
 					currency: 'JPY',
-					locale: 'en',
 					metadata: { entries: [{ key: 'crm_id', value: 'C-42' }] },
 				},
 			}),
@@ -87,9 +86,9 @@ describe('Customer → Create', () => {
 			payment_details: { type: 'credit_card', number: '****1111', month: 8, year: FUTURE_YEAR, name: 'Taro Yamada' },
 			email: 'taro@example.com',
 			currency: 'JPY',
-			locale: 'en',
 			metadata: { crm_id: 'C-42' },
 		});
+		expect(Object.keys(request.body as IDataObject).sort()).toEqual(['currency', 'email', 'metadata', 'payment_details']);
 
 		const [item] = result.resultOf('KOMOJU');
 		expect(item.pairedItem).toEqual({ item: 0 });
@@ -97,7 +96,6 @@ describe('Customer → Create', () => {
 			resource: 'customer',
 			email: 'taro@example.com',
 			currency: 'JPY',
-			locale: 'en',
 			metadata: { crm_id: 'C-42' },
 			source: { last_four_digits: '1111' },
 		});
@@ -268,9 +266,24 @@ describe('Customer → Update', () => {
 
 	it('leaves the card alone when Replace Card is off', async () => {
 		const [customer] = await createCustomers(1);
-		await runKomoju(sandbox, { resource: 'customer', operation: 'update', customerId: customer.id, updateFields: { locale: 'ko' } });
+		await runKomoju(sandbox, { resource: 'customer', operation: 'update', customerId: customer.id, updateFields: { email: 'new@example.com' } });
 		const [request] = apiRequests(sandbox, 'PATCH', '/api/v1/customers/');
-		expect(request.body).toEqual({ locale: 'ko' });
+		expect(request.body).toEqual({ email: 'new@example.com' });
+	});
+
+	it('sends no Locale, which KOMOJU’s customers do not have, even from a workflow saved with one', async () => {
+		const [customer] = await createCustomers(1);
+		sandbox.clearRequests();
+		await runKomoju(sandbox, createCustomer({ customerFields: { email: 'taro@example.com', locale: 'en' } }), { items: [card()] });
+		expect(apiRequests(sandbox, 'POST', '/api/v1/customers')[0].body).not.toHaveProperty('locale');
+		const update = await runKomoju(sandbox, {
+			resource: 'customer',
+			operation: 'update',
+			customerId: customer.id,
+			updateFields: { email: 'new@example.com', locale: 'ko' },
+		});
+		expect(update.status).toBe('success');
+		expect(apiRequests(sandbox, 'PATCH', '/api/v1/customers/')[0].body).toEqual({ email: 'new@example.com' });
 	});
 
 	it('refuses an update with nothing to change before anything is sent', async () => {
@@ -294,5 +307,17 @@ describe('Customer → Delete', () => {
 
 		const again = await runKomoju(sandbox, { resource: 'customer', operation: 'delete', customerId: customer.id }, { settings: { continueOnFail: true } });
 		expect(again.resultOf('KOMOJU')[0].json.details).toMatchObject({ httpCode: '404' });
+		expect((again.resultOf('KOMOJU')[0].json.details as IDataObject).description).not.toContain('may have succeeded');
+	});
+
+	it('a delete whose answer was lost, retried into a 404, says the first attempt may have succeeded', async () => {
+		const [customer] = await createCustomers(1);
+		sandbox.injectFault({ method: 'DELETE', path: `/api/v1/customers/${String(customer.id)}`, action: { failAfterProcessing: true } });
+		const result = await runKomoju(sandbox, { resource: 'customer', operation: 'delete', customerId: customer.id }, { settings: { continueOnFail: true } });
+		const details = result.resultOf('KOMOJU')[0].json.details as IDataObject;
+		expect(apiRequests(sandbox, 'DELETE', '/api/v1/customers/').map((request) => request.status)).toEqual([null, 404]);
+		expect(details).toMatchObject({ httpCode: '404' });
+		expect(details.description).toContain('An earlier attempt of this delete got no answer and may have succeeded');
+		expect(sandbox.customers()).toHaveLength(0);
 	});
 });

@@ -134,10 +134,31 @@ describe('Session → Create', () => {
 		});
 	});
 
-	it('in Save Card mode sends neither amount nor currency', async () => {
-		const session = await runCreate({ mode: 'customer' });
-		expect(apiRequests(sandbox, 'POST', '/api/v1/sessions')[0].body).toEqual({ mode: 'customer', return_url: RETURN_URL });
-		expect(session).toMatchObject({ mode: 'customer', amount: null });
+	it('in Save Card mode sends the mode and currency KOMOJU requires, and no amount', async () => {
+		const session = await runCreate({ mode: 'customer', currency: 'USD' });
+		expect(apiRequests(sandbox, 'POST', '/api/v1/sessions')[0].body).toEqual({ mode: 'customer', currency: 'USD', return_url: RETURN_URL });
+		expect(session).toMatchObject({ mode: 'customer', currency: 'USD' });
+	});
+
+	it('line items as KOMOJU’s SDK has them: quantity 1 when empty, image and SKU, no rule that they add up to Amount', async () => {
+		await runCreate({
+			amount: 5000,
+			additionalFields: {
+				lineItems: {
+					items: [
+						{ description: 'Tea', amount: 400, quantity: '', image: 'https://shop.example.com/tea.png', externalProductNum: 'SKU-1' },
+						{ description: 'Cup', amount: 700 },
+					],
+				},
+			},
+		});
+		expect(apiRequests(sandbox, 'POST', '/api/v1/sessions')[0].body).toMatchObject({
+			amount: 5000,
+			line_items: [
+				{ description: 'Tea', amount: 400, quantity: 1, image: 'https://shop.example.com/tea.png', external_product_num: 'SKU-1' },
+				{ description: 'Cup', amount: 700, quantity: 1 },
+			],
+		});
 	});
 
 	it.each<[string, IDataObject, RegExp]>([
@@ -145,6 +166,8 @@ describe('Session → Create', () => {
 		['an expiry over one day', { additionalFields: { expiresInSeconds: '={{ 86401 }}' } }, /Expires In \(Seconds\) must be a whole number from 1 to 86400/],
 		['a line item without a description', { additionalFields: { lineItems: { items: [{ amount: 1200, quantity: 1 }] } } }, /Line Item 1 Description is required/],
 		['a fractional amount', { amount: '={{ 12.5 }}' }, /Amount must be a whole number/],
+		['an amount of 0 in a paying mode', { amount: 0 }, /Amount must be a whole number of 1 or more/],
+		['a line item image that is not a URL', { additionalFields: { lineItems: { items: [{ description: 'Tea', amount: 1200, image: 'tea.png' }] } } }, /Line Item 1 Image URL must be an absolute http\(s\) URL/],
 		['line items in Save Card mode', { mode: 'customer', additionalFields: { lineItems: { items: [{ description: 'Tea', amount: 100, quantity: 1 }] } } }, /need a paying Mode/],
 	])('refuses %s before anything is sent', async (_name, overrides, message) => {
 		const result = await runKomoju(sandbox, createSession(overrides));

@@ -435,7 +435,7 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 					resource: 'customer',
 					operation: 'update',
 					customerId: '={{ $json.id }}',
-					updateFields: { locale: 'en', metadata: { entries: [{ key: 'crm', value: 'lead-9' }] } },
+					updateFields: { email: 'aiko.tanaka@example.com', metadata: { entries: [{ key: 'crm', value: 'lead-9' }] } },
 					options: {},
 				}),
 				komoju('Customer Get', { resource: 'customer', operation: 'get', customerId: '={{ $json.id }}', options: {} }),

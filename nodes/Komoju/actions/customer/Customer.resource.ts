@@ -45,7 +45,7 @@ export const description: INodeProperties[] = [
 				name: 'Update',
 				value: 'update',
 				description:
-					'Change a customer’s email, currency, locale or metadata, or replace the stored card, by customer ID. Moves no money.',
+					'Change a customer’s email, currency or metadata, or replace the stored card, by customer ID. Moves no money.',
 				action: 'Update a customer',
 			},
 		],

@@ -3,7 +3,6 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 import {
 	currencyField,
 	idProperty,
-	localeField,
 	metadataField,
 	readId,
 	readMetadata,
@@ -22,7 +21,7 @@ export function readCustomerId(context: IExecuteFunctions, itemIndex: number): s
 	return readId(context, itemIndex, 'customerId', 'Customer ID');
 }
 
-/** The customer's own fields (not the card), shared by Create and Update. */
+/** The customer's own fields (not the card), shared by Create and Update: exactly those KOMOJU's contract has. */
 export const customerFieldOptions: INodeProperties[] = [
 	{ ...currencyField, required: false, description: 'The currency the stored card is charged in' },
 	{
@@ -33,7 +32,6 @@ export const customerFieldOptions: INodeProperties[] = [
 		default: '',
 		description: 'The customer’s email address',
 	},
-	localeField,
 	metadataField,
 ];
 
@@ -42,7 +40,6 @@ export function readCustomerFields(this: IExecuteFunctions, itemIndex: number, f
 	const body: IDataObject = {};
 	if (fields.currency !== undefined) body.currency = requireCurrency(this.getNode(), itemIndex, fields.currency);
 	if (fields.email !== undefined) body.email = String(fields.email).trim();
-	if (fields.locale !== undefined) body.locale = fields.locale;
 	if (fields.metadata !== undefined) body.metadata = readMetadata(this, itemIndex, fields.metadata);
 	return body;
 }

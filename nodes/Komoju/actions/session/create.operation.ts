@@ -42,7 +42,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{ ...amountField, displayOptions: payingModes },
-	{ ...currencyField, displayOptions: payingModes },
+	{ ...currencyField, description: 'Three-letter currency code; in Save Card mode, the currency the saved card is for' },
 	{
 		displayName: 'Return URL',
 		name: 'returnUrl',
@@ -89,27 +89,46 @@ const properties: INodeProperties[] = [
 				placeholder: 'Add Line Item',
 				default: {},
 				typeOptions: { multipleValues: true },
-				description: 'What is being bought, shown on the hosted page. Amount × quantity should add up to the session’s Amount.',
+				description: 'What is being bought, shown on the hosted page',
 				options: [
 					{
 						displayName: 'Line Item',
 						name: 'items',
 						values: [
-							{ displayName: 'Description', name: 'description', type: 'string', default: '' },
 							{
-								displayName: 'Amount',
-								name: 'amount',
-								type: 'number',
-								default: 0,
-								typeOptions: { minValue: 0, numberPrecision: 0 },
-								description: 'Price of one, in the currency’s smallest unit',
+						displayName: 'Amount',
+						name: 'amount',
+						type: 'number',
+						default: 0,
+						description: 'Price of one, in the currency’s smallest unit',
 							},
 							{
-								displayName: 'Quantity',
-								name: 'quantity',
-								type: 'number',
-								default: 1,
-								typeOptions: { minValue: 1, numberPrecision: 0 },
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						default: '',
+							},
+							{
+						displayName: 'External Product Number',
+						name: 'externalProductNum',
+						type: 'string',
+						default: '',
+						description: 'Your SKU for the item',
+							},
+							{
+						displayName: 'Image URL',
+						name: 'image',
+						type: 'string',
+						default: '',
+						placeholder: 'https://shop.example.com/item.png',
+						description: 'A picture of the item, shown on the hosted page',
+							},
+							{
+						displayName: 'Quantity',
+						name: 'quantity',
+						type: 'number',
+						default: 1,
+						description: 'How many;	1 when empty',
 							},
 						],
 					},
@@ -158,21 +177,27 @@ function readLineItems(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
-	currency: string | undefined,
+	currency: string,
 ): IDataObject[] {
 	const node = this.getNode();
 	const items = ((value as IDataObject | undefined)?.items ?? []) as IDataObject[];
 	return items.map((item, index) => {
 		const label = `Line Item ${index + 1}`;
-		return {
+		const quantity = item.quantity === undefined || item.quantity === '' || item.quantity === null ? 1 : item.quantity;
+		const lineItem: IDataObject = {
 			description: requireText(node, itemIndex, item.description, `${label} Description`),
 			amount: requireAmountIn(node, itemIndex, item.amount, currency, `${label} Amount`),
-			quantity: requireWholeNumber(node, itemIndex, item.quantity ?? 1, `${label} Quantity`, 1, 1_000_000),
+			quantity: requireWholeNumber(node, itemIndex, quantity, `${label} Quantity`, 1, 1_000_000),
 		};
+		const sku = String(item.externalProductNum ?? '').trim();
+		if (sku) lineItem.external_product_num = sku;
+		const image = String(item.image ?? '').trim();
+		if (image) lineItem.image = requireHttpUrl(node, itemIndex, image, `${label} Image URL`);
+		return lineItem;
 	});
 }
 
-function additionalBody(this: IExecuteFunctions, itemIndex: number, currency: string | undefined): IDataObject {
+function additionalBody(this: IExecuteFunctions, itemIndex: number, currency: string, paying: boolean): IDataObject {
 	const node = this.getNode();
 	const { expiresInSeconds, lineItems, metadata, paymentData, paymentTypes, ...plain } = this.getNodeParameter(
 		'additionalFields',
@@ -191,7 +216,7 @@ function additionalBody(this: IExecuteFunctions, itemIndex: number, currency: st
 	const data = toSnakeCaseFields((paymentData ?? {}) as IDataObject);
 	if (Object.keys(data).length > 0) body.payment_data = data;
 	// Line items and payment data describe a payment; a session that only saves a card has none.
-	if (currency === undefined && (body.line_items || body.payment_data)) {
+	if (!paying && (body.line_items || body.payment_data)) {
 		throw new NodeOperationError(node, 'Line Items and Payment Data need a paying Mode', {
 			itemIndex,
 			description: 'Mode "Save Card" charges nothing. Remove them, or choose "Payment" or "Payment and Save Card".',
@@ -204,17 +229,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 	const node = this.getNode();
 	const options = readOptions(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'payment') as string;
-	const body: IDataObject = { mode };
-	let currency: string | undefined;
-	if (mode !== 'customer') {
-		currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
-		body.amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency);
-		body.currency = currency;
+	// KOMOJU's contract: every mode needs a currency; only the paying modes take an amount.
+	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
+	const body: IDataObject = { mode, currency };
+	const paying = mode !== 'customer';
+	if (paying) {
+		body.amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency, 'Amount', 1);
 		enforceMaximumAmount(node, itemIndex, readMaximumAmount(this, options, itemIndex), body.amount as number, currency, 'session');
 	}
 	const returnUrl = String(this.getNodeParameter('returnUrl', itemIndex, '')).trim();
 	if (returnUrl) body.return_url = requireHttpUrl(node, itemIndex, returnUrl, 'Return URL');
-	Object.assign(body, additionalBody.call(this, itemIndex, currency));
+	Object.assign(body, additionalBody.call(this, itemIndex, currency, paying));
 
 	const session = await komojuApiRequest.call(
 		this,
