@@ -1,6 +1,8 @@
 import {
+	CARD_DECLINE_CODES,
 	DEFAULT_RETRY_POLICY,
 	isSafeToRepeat,
+	mayHaveActed,
 	parseRetryAfter,
 	retryDelayMs,
 	type RetryContext,
@@ -32,6 +34,17 @@ describe('retryDelayMs', () => {
 			expect(retryDelayMs({ networkCode }, context())).toBeGreaterThan(0);
 		},
 	);
+
+	it.each(CARD_DECLINE_CODES.flatMap((code) => [402, 500, 502, 503].map((status) => [code, status] as const)))(
+		'never retries the card decline %s, even as HTTP %i',
+		(komojuCode, status) => {
+			expect(retryDelayMs({ status, komojuCode }, context())).toBeUndefined();
+		},
+	);
+
+	it('still retries a 502 whose code is not a decline', () => {
+		expect(retryDelayMs({ status: 502, komojuCode: 'bad_gateway' }, context())).toBeGreaterThan(0);
+	});
 
 	it('does not retry a cancelled request or an unknown failure', () => {
 		expect(retryDelayMs({ networkCode: 'ERR_CANCELED' }, context())).toBeUndefined();
@@ -91,4 +104,20 @@ describe('helpers', () => {
 		expect(parseRetryAfter('soon', 0)).toBeUndefined();
 		expect(parseRetryAfter(new Date(1000).toUTCString(), 5000)).toBe(0);
 	});
+});
+
+describe('mayHaveActed', () => {
+	it.each([[{}], [{ networkCode: 'ECONNRESET' }], [{ status: 409 }], [{ status: 500 }], [{ status: 502, komojuCode: 'bad_gateway' }]])(
+		'a failure like %j may hide a processed request',
+		(failure) => {
+			expect(mayHaveActed(failure)).toBe(true);
+		},
+	);
+
+	it.each([[{ status: 429 }], [{ status: 402, komojuCode: 'card_declined' }], [{ status: 422 }], [{ status: 502, komojuCode: 'insufficient_funds' }]])(
+		'a failure like %j did nothing',
+		(failure) => {
+			expect(mayHaveActed(failure)).toBe(false);
+		},
+	);
 });

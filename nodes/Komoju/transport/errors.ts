@@ -2,6 +2,7 @@ import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
 import type { KomojuErrorBody } from '../helpers/interfaces';
 import { redactCardNumbers } from '../helpers/redact';
+import { isCardDecline } from './retry';
 
 export interface KomojuErrorDetails {
 	code?: string;
@@ -22,8 +23,29 @@ export function parseKomojuError(body: unknown): KomojuErrorDetails {
 	};
 }
 
-/** What a person should check, by HTTP status. */
+/** What a person should do about KOMOJU's codes whose meaning does not depend on the status. */
+function hintForCode(code: string | undefined): string | undefined {
+	if (isCardDecline(code)) {
+		return 'The card was declined; nothing was charged and repeating it will not help. Ask the customer for another card or payment method.';
+	}
+	switch (code) {
+		case 'not_capturable':
+			return 'Only an authorized payment can be captured. Check its status with Payment → Get: it may be captured, cancelled or expired already.';
+		case 'not_refundable':
+			return 'This payment cannot be refunded as it is: only captured payments can, and some payment methods need a refund request instead.';
+		case 'not_cancellable':
+			return 'Only a pending or authorized payment can be cancelled; refund a captured one instead.';
+		case 'invalid_token':
+			return 'The token is used, expired or not verified. Create a new one (tokens and secure tokens are single-use and last 24 hours).';
+		default:
+			return undefined;
+	}
+}
+
+/** What a person should check, by KOMOJU's code where it says more, else by HTTP status. */
 export function hintForStatus(status: number, details: KomojuErrorDetails): string | undefined {
+	const byCode = hintForCode(details.code);
+	if (byCode) return byCode;
 	switch (status) {
 		case 400:
 			return 'KOMOJU could not read the request. Check the API Version in the credential and the values sent.';
@@ -133,6 +155,15 @@ export function markPossiblyProcessed(error: NodeApiError, idempotencyKey: strin
 	error.description = describe([
 		error.description ?? undefined,
 		`KOMOJU may have processed this request. Retry On Fail in this execution reuses its idempotency key (${idempotencyKey}) and cannot act twice; a new execution uses a new key, so check KOMOJU first, or set the Idempotency Key option (e.g. to the order ID).`,
+	]);
+	return error;
+}
+
+/** A DELETE retried after a lost answer that now finds nothing: the first attempt may have done it. */
+export function markEarlierAttemptMayHaveDeleted(error: NodeApiError): NodeApiError {
+	error.description = describe([
+		'An earlier attempt of this delete got no answer and may have succeeded: KOMOJU no longer has the object. Check with Get before treating this as an error.',
+		error.description ?? undefined,
 	]);
 	return error;
 }

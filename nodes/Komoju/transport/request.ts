@@ -9,9 +9,16 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { komojuApiError, komojuConnectionError, markPossiblyProcessed, unexpectedResponseError } from './errors';
+import {
+	komojuApiError,
+	komojuConnectionError,
+	markEarlierAttemptMayHaveDeleted,
+	markPossiblyProcessed,
+	parseKomojuError,
+	unexpectedResponseError,
+} from './errors';
 import { rateLimitGateFor } from './rate-limit';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry';
+import { DEFAULT_RETRY_POLICY, mayHaveActed, retryDelayMs, type AttemptFailure } from './retry';
 
 export const API_PREFIX = '/api/v1';
 
@@ -137,7 +144,11 @@ async function sendOnce(
 	const body = parseBody(response.body);
 	if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body };
 	return {
-		failure: { status: statusCode, retryAfter: headerValue(response.headers ?? {}, 'retry-after') },
+		failure: {
+			status: statusCode,
+			retryAfter: headerValue(response.headers ?? {}, 'retry-after'),
+			komojuCode: parseKomojuError(body).code,
+		},
 		toError: () => komojuApiError(node, statusCode, body, itemIndex),
 	};
 }
@@ -159,6 +170,7 @@ async function sendWithRetries(
 	const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries };
 	const route = `${request.method} ${API_PREFIX}${request.path}`;
 	const gate = rateLimitGateFor(context);
+	let anEarlierAttemptMayHaveActed = false;
 
 	for (let retriesSoFar = 0; ; retriesSoFar++) {
 		const startedAt = await gate.passThrough();
@@ -187,12 +199,14 @@ async function sendWithRetries(
 		});
 		if (delay === undefined) {
 			const error = attempt.toError(retriesSoFar + 1);
-			// A lost connection, a 5xx or a 409 (still in flight) may mean KOMOJU acted; a 429 means it did not.
-			const status = attempt.failure.status;
-			const mayHaveActed = status === undefined || status === 409 || status >= 500;
-			if (request.idempotencyKey && mayHaveActed) throw markPossiblyProcessed(error, request.idempotencyKey);
+			if (request.idempotencyKey && mayHaveActed(attempt.failure)) throw markPossiblyProcessed(error, request.idempotencyKey);
+			// A repeated DELETE that finds nothing may have lost the answer of its own first attempt.
+			if (request.method === 'DELETE' && attempt.failure.status === 404 && anEarlierAttemptMayHaveActed) {
+				throw markEarlierAttemptMayHaveDeleted(error);
+			}
 			throw error;
 		}
+		anEarlierAttemptMayHaveActed ||= mayHaveActed(attempt.failure);
 		const reason = attempt.failure.status ?? attempt.failure.networkCode;
 		context.logger.debug(`KOMOJU ${route} failed (${reason}); retry ${retriesSoFar + 1} in ${delay} ms`);
 		if (attempt.failure.status === 429) gate.closeFor(delay, startedAt);

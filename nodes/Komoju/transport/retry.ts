@@ -29,10 +29,38 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'maxRetries'> = {
 	maxRetryAfterMs: 60_000,
 };
 
+/**
+ * KOMOJU's card decline codes. KOMOJU's own plugins treat them as final whatever the HTTP
+ * status (declines may come as 502 as well as 402): repeating a declined card never helps.
+ */
+export const CARD_DECLINE_CODES = [
+	'bad_verification_value',
+	'card_declined',
+	'card_expired',
+	'exceeds_limit',
+	'insufficient_funds',
+];
+
+export function isCardDecline(komojuCode: string | undefined): boolean {
+	return komojuCode !== undefined && CARD_DECLINE_CODES.includes(komojuCode);
+}
+
 export interface AttemptFailure {
 	status?: number;
 	networkCode?: string;
 	retryAfter?: string;
+	/** KOMOJU's error code from the body, when it sent one. */
+	komojuCode?: string;
+}
+
+/**
+ * Whether KOMOJU may have acted on a request that failed this way: a lost connection, a 5xx or a
+ * 409 (still in flight) may hide a processed request; a 429, a 4xx or a card decline did nothing.
+ */
+export function mayHaveActed(failure: AttemptFailure): boolean {
+	if (isCardDecline(failure.komojuCode)) return false;
+	const { status } = failure;
+	return status === undefined || status === 409 || status >= 500;
 }
 
 export interface RetryContext {
@@ -54,6 +82,7 @@ export function retryDelayMs(failure: AttemptFailure, context: RetryContext): nu
 	const { method, policy, retriesSoFar } = context;
 	if (retriesSoFar >= policy.maxRetries) return undefined;
 	if (!isSafeToRepeat(method, context.hasIdempotencyKey)) return undefined;
+	if (isCardDecline(failure.komojuCode)) return undefined;
 	const retryable =
 		(failure.status !== undefined && RETRYABLE_STATUS_CODES.includes(failure.status)) ||
 		(failure.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(failure.networkCode));
