@@ -10,24 +10,32 @@ export async function getPaymentTypes(this: ILoadOptionsFunctions): Promise<INod
 		{ itemIndex: 0, maxRetries: 2, timeoutMs: 30000 },
 	);
 	// KOMOJU lists one entry per type and currency; the dropdown wants each type once.
-	const currencies = new Map<string, string[]>();
+	const types = new Map<string, { nameEn: string; nameJa: string; currencies: string[] }>();
 	for (const method of methods) {
 		const slug = typeof method.type_slug === 'string' ? method.type_slug : '';
 		if (!slug) continue;
-		const list = currencies.get(slug) ?? [];
-		if (typeof method.currency === 'string' && !list.includes(method.currency)) list.push(method.currency);
-		currencies.set(slug, list);
+		const entry = types.get(slug) ?? {
+			nameEn: text(method.name_en) || readableName(slug),
+			nameJa: text(method.name_ja),
+			currencies: [],
+		};
+		if (typeof method.currency === 'string' && !entry.currencies.includes(method.currency)) entry.currencies.push(method.currency);
+		types.set(slug, entry);
 	}
-	return [...currencies.entries()]
-		.map(([slug, codes]) => ({
-			name: readableName(slug),
+	return [...types.entries()]
+		.map(([slug, { nameEn, nameJa, currencies }]) => ({
+			name: nameEn,
 			value: slug,
-			description: codes.length ? `Enabled for ${codes.join(', ')}` : undefined,
+			description: [nameJa, currencies.length ? `Enabled for ${currencies.join(', ')}` : ''].filter(Boolean).join(' · ') || undefined,
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** "credit_card" → "Credit Card". */
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+/** "credit_card" → "Credit Card", for an entry without KOMOJU's English name. */
 function readableName(slug: string): string {
 	return slug
 		.split('_')
