@@ -6,7 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { requireIdempotencyKey, requireId, requireWholeNumber } from '../helpers/validation';
+import { explicitIdempotencyKey, requireIdempotencyKey, requireId, requireWholeNumber } from '../helpers/validation';
 import { requireAmountIn, type MaximumAmount } from '../helpers/money';
 import { defaultIdempotencyKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
@@ -121,7 +121,7 @@ export function idempotencyKeyFor(
 	itemIndex: number,
 	scope: ExecutionScope,
 ): string {
-	const given = String(options.idempotencyKey ?? '').trim();
+	const given = explicitIdempotencyKey(context.getNode(), itemIndex, options.idempotencyKey);
 	if (given) return requireIdempotencyKey(context.getNode(), itemIndex, given);
 	return defaultIdempotencyKey(scope, itemIndex);
 }

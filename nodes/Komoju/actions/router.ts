@@ -7,8 +7,9 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { itemsRepeatingAKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
-import { requireWholeNumber } from '../helpers/validation';
+import { explicitIdempotencyKey, requireWholeNumber } from '../helpers/validation';
 import { MAX_CONCURRENCY } from './common.descriptions';
 import { unexpectedResponseError } from '../transport/errors';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
@@ -118,6 +119,32 @@ function readConcurrency(context: IExecuteFunctions): number {
 	return requireWholeNumber(context.getNode(), 0, value, 'Concurrency', 1, MAX_CONCURRENCY);
 }
 
+/** Items whose Idempotency Key option repeats an earlier item's, checked before any item is sent. */
+function repeatedIdempotencyKeys(context: IExecuteFunctions, itemCount: number): Map<number, number> {
+	const keys: string[] = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			keys.push(explicitIdempotencyKey(context.getNode(), itemIndex, context.getNodeParameter('options.idempotencyKey', itemIndex, '')));
+		} catch {
+			// A key of the wrong type fails its own item when the operation reads it.
+			keys.push('');
+		}
+	}
+	return itemsRepeatingAKey(keys);
+}
+
+function repeatedKeyError(context: IExecuteFunctions, itemIndex: number, earlierItem: number): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Idempotency Key of item ${itemIndex + 1} is the same as item ${earlierItem + 1}’s`,
+		{
+			itemIndex,
+			description:
+				'KOMOJU would answer this item with the other item’s result instead of acting on it. Give each item its own key, e.g. from a field every item has ({{ $json.orderId }}), or leave the option empty. Nothing was sent for this item.',
+		},
+	);
+}
+
 function rethrowForItem(context: IExecuteFunctions, error: unknown, itemIndex: number): never {
 	if (error instanceof NodeApiError) {
 		error.context.itemIndex ??= itemIndex;
@@ -139,6 +166,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const scope = executionScope(this);
 	const concurrency = readConcurrency(this);
 	const continueOnFail = this.continueOnFail();
+	const repeatedKeys = repeatedIdempotencyKeys(this, items.length);
 	const outputs: INodeExecutionData[][] = new Array(items.length);
 	let failure: { itemIndex: number; error: unknown } | undefined;
 	// Keeps the failing item with the lowest position, whatever order parallel items fail in.
@@ -152,6 +180,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		while (!stopped() && nextItem < items.length) {
 			const itemIndex = nextItem++;
 			try {
+				const earlierItem = repeatedKeys.get(itemIndex);
+				if (earlierItem !== undefined) throw repeatedKeyError(this, itemIndex, earlierItem);
 				const result = await operation.execute.call(this, itemIndex, scope);
 				const objects = Array.isArray(result) ? result : [result];
 				requireKomojuObjects(this, objects, resource, itemIndex);

@@ -20,3 +20,20 @@ export function defaultIdempotencyKey(scope: ExecutionScope, itemIndex: number):
 	].join('|');
 	return `n8n-${createHash('sha256').update(source).digest('hex')}`;
 }
+
+/**
+ * For each item whose explicit key an earlier item of the same run already has, that earlier
+ * item's index. KOMOJU would answer the later item with the earlier one's result (a payment
+ * shown as made that was never made for this item), so such items are refused.
+ */
+export function itemsRepeatingAKey(keys: string[]): Map<number, number> {
+	const firstItemOf = new Map<string, number>();
+	const repeats = new Map<number, number>();
+	keys.forEach((key, itemIndex) => {
+		if (!key) return;
+		const first = firstItemOf.get(key);
+		if (first === undefined) firstItemOf.set(key, itemIndex);
+		else repeats.set(itemIndex, first);
+	});
+	return repeats;
+}

@@ -192,6 +192,24 @@ export function requireVerificationValue(node: INode, itemIndex: number, value: 
 	return text;
 }
 
+/**
+ * The Idempotency Key option as text, or '' when it is empty. An expression that returns an
+ * object would otherwise become "[object Object]", the same key for every item.
+ */
+export function explicitIdempotencyKey(node: INode, itemIndex: number, value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value !== 'string') {
+		throw inputError(
+			node,
+			itemIndex,
+			`Idempotency Key must be text or a number, got ${describeValue(value)}`,
+			'Pick one field of the item, e.g. pay-{{ $json.orderId }}.',
+		);
+	}
+	return value.trim();
+}
+
 export function requireIdempotencyKey(node: INode, itemIndex: number, value: string): string {
 	// KOMOJU: non-empty, at most 100 ASCII characters.
 	if (value.length > 100 || !/^[\x20-\x7e]+$/.test(value)) {

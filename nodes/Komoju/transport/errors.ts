@@ -168,6 +168,31 @@ export function markEarlierAttemptMayHaveDeleted(error: NodeApiError): NodeApiEr
 	return error;
 }
 
+/** The Base URL answered with a redirect, which the node never follows (nor repeats the request). */
+export function redirectError(
+	node: INode,
+	status: number,
+	location: string | undefined,
+	requestUrl: string,
+	itemIndex: number,
+): NodeApiError {
+	let target = 'an address it did not name';
+	if (location) {
+		try {
+			target = new URL(location, requestUrl).host || target;
+		} catch {
+			target = 'an address that is not a valid URL';
+		}
+	}
+	return new NodeApiError(node, { httpCode: String(status) } as JsonObject, {
+		message: `KOMOJU’s Base URL redirected the request (HTTP ${status}) to ${target}; the node does not follow redirects`,
+		description:
+			'Following it would send the secret key, and for card payments the card data, to that address. Nothing was sent there. Set the credential’s Base URL to the address that answers directly (https://komoju.com for KOMOJU).',
+		httpCode: String(status),
+		itemIndex,
+	});
+}
+
 /** KOMOJU said 2xx but the body is not the JSON object the node expects. */
 export function unexpectedResponseError(
 	node: INode,

@@ -1,4 +1,5 @@
 import {
+	NodeOperationError,
 	sleep,
 	type NodeApiError,
 	type IDataObject,
@@ -15,6 +16,7 @@ import {
 	markEarlierAttemptMayHaveDeleted,
 	markPossiblyProcessed,
 	parseKomojuError,
+	redirectError,
 	unexpectedResponseError,
 } from './errors';
 import { rateLimitGateFor } from './rate-limit';
@@ -67,10 +69,45 @@ function isActionRun(context: KomojuRequestContext): context is IExecuteFunction
 	return typeof (context as IExecuteFunctions).getInputData === 'function';
 }
 
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The credential's Base URL, refused unless it is https (plain http only on this machine, e.g. a
+ * test sandbox): over http the secret key, and card data, would cross the network unencrypted.
+ */
+export function requireSafeBaseUrl(context: KomojuRequestContext, value: unknown): string {
+	const text = String(value || 'https://komoju.com').trim().replace(/\/+$/, '');
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	const refuse = (message: string, description: string) => {
+		throw new NodeOperationError(context.getNode(), message, { description });
+	};
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		return refuse('The KOMOJU credential’s Base URL is not an http(s) URL', 'Set it to https://komoju.com.');
+	}
+	if (url.username || url.password) {
+		return refuse(
+			'The KOMOJU credential’s Base URL must not contain a user name or password',
+			'The secret key is sent as the Authorization header; remove the part before "@".',
+		);
+	}
+	if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
+		return refuse(
+			'The KOMOJU credential’s Base URL must start with https://',
+			'Over http:// the secret key and any card data would travel unencrypted. Plain http is allowed only for a server on this machine (localhost, 127.0.0.1, [::1]), such as a test sandbox.',
+		);
+	}
+	return text;
+}
+
 async function readConnectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
 	const credentials = await context.getCredentials('komojuApi');
 	return {
-		baseUrl: String(credentials.baseUrl || 'https://komoju.com').trim().replace(/\/+$/, ''),
+		baseUrl: requireSafeBaseUrl(context, credentials.baseUrl),
 		apiVersion: String(credentials.apiVersion ?? '').trim(),
 	};
 }
@@ -143,6 +180,10 @@ async function sendOnce(
 	const { statusCode } = response;
 	const body = parseBody(response.body);
 	if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body };
+	if (statusCode >= 300 && statusCode < 400) {
+		const location = headerValue(response.headers ?? {}, 'location');
+		return { failure: { status: statusCode }, toError: () => redirectError(node, statusCode, location, options.url, itemIndex) };
+	}
 	return {
 		failure: {
 			status: statusCode,
@@ -186,6 +227,8 @@ async function sendWithRetries(
 				timeout: settings.timeoutMs,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// A redirect would carry the secret key, and a POST's card data, to another address.
+				disableFollowRedirect: true,
 			},
 			settings.itemIndex,
 		);
