@@ -8,6 +8,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import { scrubCardData } from '../Komoju/helpers/redact';
 import { apiPath, komojuPages, MAX_PER_PAGE, type RequestSettings } from '../Komoju/transport';
 import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../KomojuTrigger/events';
 import {
@@ -65,7 +66,7 @@ async function latestMatchingEvent(
 ): Promise<INodeExecutionData[][]> {
 	for await (const { items, page } of eventPages.call(this, perPage, null)) {
 		const match = items.find((event) => isEvent(event) && isSelectedEvent(selected, event.type as string));
-		if (match) return [this.helpers.returnJsonArray([match])];
+		if (match) return [this.helpers.returnJsonArray([scrubCardData(match)])];
 		if (page >= MANUAL_MAX_PAGES) break;
 	}
 	throw new NodeOperationError(this.getNode(), 'No KOMOJU event of the selected types found', {
@@ -170,5 +171,5 @@ async function emitNew(
 	// Assigned as a new object so n8n notices the change and saves it.
 	this.getWorkflowStaticData('node').cursor = { ...advanceCursor(cursor, fresh) } as unknown as IDataObject;
 	const matching = fresh.filter((event) => isSelectedEvent(selected, event.type as string));
-	return matching.length > 0 ? [this.helpers.returnJsonArray(matching)] : null;
+	return matching.length > 0 ? [this.helpers.returnJsonArray(scrubCardData(matching))] : null;
 }

@@ -12,6 +12,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { scrubCardData } from '../Komoju/helpers/redact';
 import { checkDelivery } from './dedupe';
 import { ALL_EVENTS, eventOptions, isSelectedEvent } from './events';
 import { verifySignature } from './signature';
@@ -196,6 +197,6 @@ export class KomojuTrigger implements INodeType {
 			event: firstHeader(headers['x-komoju-event']) ?? null,
 			signatureVerified: true,
 		};
-		return { workflowData: [[{ json: { ...event, delivery } }]] };
+		return { workflowData: [[{ json: { ...scrubCardData(event), delivery } }]] };
 	}
 }

@@ -180,6 +180,21 @@ describe('KOMOJU Events Trigger against the sandbox', () => {
 		expect(await trigger.poll()).toEqual([]);
 	});
 
+	it('emits no card number or CVC, even if an event carries them', async () => {
+		const leaky = {
+			id: 'ev_leaky',
+			type: 'payment.captured',
+			resource: 'event',
+			created_at: new Date(sandbox.now()).toISOString(),
+			data: { id: 'pay_1', payment_details: { type: 'credit_card', number: '4111111111111111', verification_value: '321', last_four_digits: '1111' } },
+		};
+		const list = { resource: 'list', total: 1, page: 1, per_page: 100, last_page: 1, data: [leaky] };
+		sandbox.injectFault({ method: 'GET', path: '/api/v1/events', exact: true, times: 10, action: { status: 200, body: list } });
+		const since = new Date(sandbox.now() - 60_000).toISOString();
+		const [emitted] = await poller(sandbox, { options: { emitSince: since } }).poll();
+		expect((emitted.data as IDataObject).payment_details).toEqual({ type: 'credit_card', last_four_digits: '1111' });
+	});
+
 	it('in manual mode returns the latest matching event and saves nothing', async () => {
 		const created = await createCustomers(2);
 		const manual = poller(sandbox, { mode: 'manual', events: ['customer.created'] });

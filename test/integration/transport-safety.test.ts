@@ -136,3 +136,71 @@ describe('explicit idempotency keys', () => {
 		expect(apiRequests(sandbox, 'POST', '/api/v1/payments')[0].headers['x-komoju-idempotency']).toBe('4711');
 	});
 });
+
+describe('input KOMOJU would get wrong is refused before sending', () => {
+	it.each([
+		['a tab in the Return URL', { additionalFields: { returnUrl: 'https://shop.example.com/\tback' } }, 'Return URL must not contain spaces, tabs or line breaks'],
+		['a newline in the Return URL', { additionalFields: { returnUrl: 'https://shop.example.com/back\n' + 'x' } }, 'Return URL must not contain spaces, tabs or line breaks'],
+		['a user name and password in the Return URL', { additionalFields: { returnUrl: 'https://user:pass@shop.example.com/back' } }, 'Return URL must not contain a user name or password'],
+		['a Return URL over 2,048 characters', { additionalFields: { returnUrl: `https://shop.example.com/${'a'.repeat(2100)}` } }, 'Return URL is longer than 2048 characters (2125)'],
+		['a currency KOMOJU does not take', { currency: 'XXX' }, 'KOMOJU does not take the currency XXX'],
+		['a metadata value that is an object', { additionalFields: { metadata: { entries: [{ key: 'order', value: { id: 1 } }] } } }, 'Metadata value of "order" must be text, got an object'],
+	])('%s', async (_name, overrides, message) => {
+		const result = await runKomoju(sandbox, byCard(overrides));
+		expect(result.error?.message).toBe(message);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it('metadata keys named like object properties (toString, hasOwnProperty) are ordinary keys, not "given twice"', async () => {
+		const result = await runKomoju(
+			sandbox,
+			byCard({ additionalFields: { metadata: { entries: [{ key: 'toString', value: 'a' }, { key: 'hasOwnProperty', value: 'b' }] } } }),
+		);
+		expect(result.error?.message).toBeUndefined();
+		const sent = apiRequests(sandbox, 'POST', '/api/v1/payments')[0].body as IDataObject;
+		expect(sent.metadata).toEqual({ toString: 'a', hasOwnProperty: 'b' });
+	});
+
+	it.each(['constructor', '__proto__', 'prototype'])('the metadata key %s, which n8n would drop unsaid, is refused', async (key) => {
+		const result = await runKomoju(sandbox, byCard({ additionalFields: { metadata: { entries: [{ key, value: 'a' }] } } }));
+		expect(result.error?.message).toBe(`Metadata key "${key}" cannot be sent`);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it('an id with half of a surrogate pair names the field instead of "URI malformed"', async () => {
+		const result = await runKomoju(sandbox, { resource: 'payment', operation: 'get', paymentId: 'pay_\uD800' });
+		expect(result.error?.message).toBe('Payment ID contains a broken character (half of a UTF-16 surrogate pair)');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('answers that are not what KOMOJU sends', () => {
+	it('a KOMOJU error whose code or param holds a card number shows it redacted', async () => {
+		sandbox.injectFault({
+			method: 'POST',
+			path: '/api/v1/payments',
+			action: { status: 422, body: { error: { code: 'bad_4111111111111111', message: 'Bad card', param: 'payment_details.4111111111111111', details: {} } } },
+		});
+		const result = await runKomoju(sandbox, byCard(), { settings: { onError: 'continueRegularOutput' } });
+		const item = JSON.stringify(result.resultOf('KOMOJU')[0].json);
+		expect(item).not.toContain(CARDS.regular);
+		expect(item).toContain('1111');
+	});
+
+	it('an HTML page answered 200 to a POST says KOMOJU may have processed it, with the idempotency key', async () => {
+		sandbox.injectFault({ method: 'POST', path: '/api/v1/payments', action: { status: 200, body: '<html>Welcome</html>', contentType: 'text/html' } });
+		const result = await runKomoju(sandbox, byCard(), { settings: { onError: 'continueRegularOutput' } });
+		const item = result.resultOf('KOMOJU')[0].json;
+		const sentKey = apiRequests(sandbox, 'POST', '/api/v1/payments')[0].headers['x-komoju-idempotency'];
+		expect(item.error).toBe('KOMOJU returned an unexpected response: a body that is not JSON');
+		expect(item.details).toMatchObject({ idempotencyKey: sentKey, description: expect.stringContaining('KOMOJU may have processed this request') });
+	});
+
+	it('Return All stops with an error when the list ignores `page` and answers every page alike', async () => {
+		const samePage = { resource: 'payment_list', total: 50000, page: 1, per_page: 100, last_page: 500, data: [{ id: 'pay_1', resource: 'payment' }] };
+		sandbox.injectFault({ method: 'GET', path: '/api/v1/payments', exact: true, times: 1000, action: { status: 200, body: samePage } });
+		const result = await runKomoju(sandbox, { resource: 'payment', operation: 'getAll', returnAll: true });
+		expect(result.error?.message).toBe('KOMOJU returned an unexpected response: page 2 of a list repeats only objects of earlier pages');
+		expect(apiRequests(sandbox, 'GET', '/api/v1/payments')).toHaveLength(2);
+	});
+});

@@ -70,6 +70,21 @@ describe('KomojuTrigger.webhook', () => {
 		]);
 	});
 
+	it('emits no card number or CVC, even if a delivery carries them', async () => {
+		const { call } = webhookContext({});
+		const body = Buffer.from(
+			JSON.stringify({
+				id: 'ev_9',
+				type: 'payment.captured',
+				resource: 'event',
+				data: { id: 'pay_9', payment_details: { type: 'credit_card', number: '4111111111111111', verification_value: '321', last_four_digits: '1111' } },
+			}),
+		);
+		const result = await trigger.webhook.call(call(signed(body, 'dlv_9')));
+		const json = result.workflowData?.[0][0].json as IDataObject;
+		expect((json.data as IDataObject).payment_details).toEqual({ type: 'credit_card', last_four_digits: '1111' });
+	});
+
 	it.each([
 		['unsigned', { body: event('ev_1') }],
 		['wrongly signed', { body: event('ev_1'), headers: { 'x-komoju-signature': sign(event('ev_2')) } }],

@@ -6,17 +6,19 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { explicitIdempotencyKey, requireIdempotencyKey, requireId, requireWholeNumber } from '../helpers/validation';
+import {
+	explicitIdempotencyKey,
+	KOMOJU_CURRENCIES,
+	requireIdempotencyKey,
+	requireId,
+	requireWholeNumber,
+} from '../helpers/validation';
 import { requireAmountIn, type MaximumAmount } from '../helpers/money';
 import { defaultIdempotencyKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
 import type { RequestSettings } from '../transport';
 
-/** The currencies KOMOJU accepts. JPY, KRW and VND have no minor unit. */
-export const KOMOJU_CURRENCIES = [
-	'AUD', 'BRL', 'CAD', 'CHF', 'CNY', 'EUR', 'GBP', 'HKD', 'IDR', 'JPY',
-	'KRW', 'MYR', 'NZD', 'PHP', 'PLN', 'SGD', 'THB', 'TWD', 'USD', 'VND',
-];
+export { KOMOJU_CURRENCIES };
 
 export const amountField: INodeProperties = {
 	displayName: 'Amount',
@@ -199,21 +201,36 @@ export const metadataField: INodeProperties = {
 	],
 };
 
+/** n8n's copy of request data leaves these keys out (they guard against prototype pollution). */
+const KEYS_N8N_DROPS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** The key/value pairs as KOMOJU's metadata map, checked against KOMOJU's limits. */
 export function readMetadata(context: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
 	const entries = ((value as IDataObject | undefined)?.entries ?? []) as Array<{ key?: unknown; value?: unknown }>;
 	const node = context.getNode();
-	const metadata: IDataObject = {};
+	const metadata = new Map<string, string>();
 	for (const entry of entries) {
 		const key = String(entry.key ?? '').trim();
+		if (typeof entry.value === 'object' && entry.value !== null) {
+			throw new NodeOperationError(node, `Metadata value of "${key}" must be text, got ${Array.isArray(entry.value) ? 'a list' : 'an object'}`, {
+				itemIndex,
+				description: 'KOMOJU’s metadata maps text to text. Pick one field, or turn the value into text with {{ JSON.stringify(…) }}.',
+			});
+		}
 		const text = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (key === '') throw new NodeOperationError(node, 'Every Metadata entry needs a key', { itemIndex });
+		if (KEYS_N8N_DROPS.has(key)) {
+			throw new NodeOperationError(node, `Metadata key "${key}" cannot be sent`, {
+				itemIndex,
+				description: 'n8n removes keys named __proto__, constructor and prototype from what it sends, so KOMOJU would never get it. Choose another key.',
+			});
+		}
 		if (key.length > 30) throw new NodeOperationError(node, `Metadata key "${key.slice(0, 40)}" is longer than KOMOJU’s 30 characters`, { itemIndex });
 		if (text.length > 2000) throw new NodeOperationError(node, `Metadata value of "${key}" is longer than KOMOJU’s 2000 characters`, { itemIndex });
-		if (key in metadata) throw new NodeOperationError(node, `Metadata key "${key}" is given twice`, { itemIndex });
-		metadata[key] = text;
+		if (metadata.has(key)) throw new NodeOperationError(node, `Metadata key "${key}" is given twice`, { itemIndex });
+		metadata.set(key, text);
 	}
-	return metadata;
+	return Object.fromEntries(metadata);
 }
 
 /** The options that cap money-moving calls; set by the workflow builder, checked before sending. */

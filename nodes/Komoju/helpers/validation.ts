@@ -37,6 +37,12 @@ export function requireWholeNumber(
 	return number;
 }
 
+/** The currencies KOMOJU accepts (its contract's Currency). JPY, KRW and VND have no minor unit. */
+export const KOMOJU_CURRENCIES = [
+	'AUD', 'BRL', 'CAD', 'CHF', 'CNY', 'EUR', 'GBP', 'HKD', 'IDR', 'JPY',
+	'KRW', 'MYR', 'NZD', 'PHP', 'PLN', 'SGD', 'THB', 'TWD', 'USD', 'VND',
+];
+
 export function requireCurrency(node: INode, itemIndex: number, value: unknown): string {
 	const currency = typeof value === 'string' ? value.trim().toUpperCase() : '';
 	if (!/^[A-Z]{3}$/.test(currency)) {
@@ -46,8 +52,14 @@ export function requireCurrency(node: INode, itemIndex: number, value: unknown):
 			`Currency must be a 3-letter ISO 4217 code such as JPY or USD, got ${describeValue(value)}`,
 		);
 	}
+	if (!KOMOJU_CURRENCIES.includes(currency)) {
+		throw inputError(node, itemIndex, `KOMOJU does not take the currency ${currency}`, `It takes ${KOMOJU_CURRENCIES.join(', ')}.`);
+	}
 	return currency;
 }
+
+/** Browsers and KOMOJU's pages limit URLs to about this length. */
+const MAX_URL_LENGTH = 2048;
 
 export function requireHttpUrl(
 	node: INode,
@@ -70,6 +82,16 @@ export function requireHttpUrl(
 			'For example https://shop.example.com/3ds/return, or the resume URL of an n8n Wait node ({{ $execution.resumeUrl }}).',
 		);
 	}
+	// The URL parser silently drops tabs and newlines, which then hide what the customer is sent to.
+	if (/\s/.test(text) || [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
+		throw inputError(node, itemIndex, `${fieldName} must not contain spaces, tabs or line breaks`, 'Encode them (%20), or remove them.');
+	}
+	if (url.username || url.password) {
+		throw inputError(node, itemIndex, `${fieldName} must not contain a user name or password`, 'Remove the part before "@".');
+	}
+	if (text.length > MAX_URL_LENGTH) {
+		throw inputError(node, itemIndex, `${fieldName} is longer than ${MAX_URL_LENGTH} characters (${text.length})`);
+	}
 	return text;
 }
 
@@ -91,6 +113,10 @@ export function requireId(node: INode, itemIndex: number, value: unknown, fieldN
 	// reach another endpoint.
 	if (id === '.' || id === '..') {
 		throw inputError(node, itemIndex, `${fieldName} "${id}" is not a KOMOJU id`);
+	}
+	// Half of a UTF-16 surrogate pair cannot be put into a URL.
+	if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id)) {
+		throw inputError(node, itemIndex, `${fieldName} contains a broken character (half of a UTF-16 surrogate pair)`);
 	}
 	return id;
 }

@@ -16,10 +16,11 @@ export function parseKomojuError(body: unknown): KomojuErrorDetails {
 	const error = (body as KomojuErrorBody).error;
 	if (typeof error === 'string') return { message: error };
 	if (!error || typeof error !== 'object') return {};
+	// Redacted here: KOMOJU's code and param reach the error description and Continue On Fail items.
 	return {
-		code: typeof error.code === 'string' ? error.code : undefined,
+		code: typeof error.code === 'string' ? redactCardNumbers(error.code) : undefined,
 		message: typeof error.message === 'string' ? error.message : undefined,
-		param: typeof error.param === 'string' && error.param !== '' ? error.param : undefined,
+		param: typeof error.param === 'string' && error.param !== '' ? redactCardNumbers(error.param) : undefined,
 	};
 }
 

@@ -37,10 +37,17 @@ export async function* komojuPages(
 	settings: RequestSettings,
 	perPage: number = MAX_PER_PAGE,
 ): AsyncGenerator<ListPage> {
+	const seen = new Set<unknown>();
 	for (let page = 1; ; page++) {
 		const qs = { ...request.qs, page, per_page: perPage };
 		const body = await komojuApiRequest.call(this, { ...request, qs }, settings);
 		const listPage = readPage(this, body, page, settings.itemIndex);
+		// A server that ignores `page` answers every page alike: stop instead of reading forever.
+		const ids = listPage.items.map((item) => item.id);
+		if (page > 1 && ids.length > 0 && ids.every((id) => seen.has(id))) {
+			throw unexpectedResponseError(this.getNode(), 200, `page ${page} of a list repeats only objects of earlier pages`, settings.itemIndex);
+		}
+		for (const id of ids) seen.add(id);
 		yield listPage;
 		if (listPage.items.length === 0 || page >= listPage.lastPage) return;
 	}

@@ -273,7 +273,11 @@ export async function komojuApiRequest(
 	settings: RequestSettings,
 ): Promise<IDataObject> {
 	const { status, body } = await sendWithRetries(this, request, settings);
-	if (!isObject(body)) throw unexpectedResponseError(this.getNode(), status, describeBody(body), settings.itemIndex);
+	if (!isObject(body)) {
+		const error = unexpectedResponseError(this.getNode(), status, describeBody(body), settings.itemIndex);
+		// Something answered 2xx: a POST may have been processed before a proxy replaced the answer.
+		throw request.idempotencyKey ? markPossiblyProcessed(error, request.idempotencyKey) : error;
+	}
 	return body;
 }
 
