@@ -37,6 +37,9 @@ const CREATE_FIELDS = new Set([
 	'return_url', 'cancel_url', 'locale', 'metadata', 'fraud_details',
 ]);
 const FRAUD_FIELDS = new Set(['customer_ip', 'customer_email', 'browser_language', 'browser_user_agent']);
+
+/** The sandbox charges no payment method fee, so `total = amount + tax`. */
+const PAYMENT_METHOD_FEE = 0;
 const STATUSES = new Set(['pending', 'authorized', 'captured', 'cancelled', 'expired', 'refunded', 'failed']);
 
 /** Methods enabled for the sandbox merchant, per currency (the sandbox's own list). */
@@ -45,6 +48,34 @@ const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
 	USD: ['credit_card'],
 });
 const CARD_BRANDS = ['visa', 'master', 'jcb', 'american_express', 'diners_club'];
+
+/**
+ * The consumption tax KOMOJU adds when `tax` is omitted or "auto" (contract
+ * `CreatePaymentRequestWithPaymentDetailsTax`: "Japan's highest consumption tax rate"; docs
+ * sample: amount 300, tax 30): 10 % of `amount`, rounded down to the currency's smallest unit
+ * (KOMOJU does not say how it rounds; rounding down is the common practice of Japanese
+ * merchants). Applied to every currency, as KOMOJU names no exception. Integer arithmetic, so
+ * exact for every safe integer.
+ * @param {number} amount
+ */
+function consumptionTax(amount) {
+	return (amount - (amount % 10)) / 10;
+}
+
+/**
+ * `tax` as the contract types it: an integer >= 0 or the string "auto". `undefined` (omitted)
+ * answers `undefined`; "auto" answers `'auto'`. Digit strings such as "0" are refused, and so are
+ * `null` and "" (unlike other optional fields): silently adding 10 % for a client that meant
+ * "no tax" would hide the bug.
+ * @param {unknown} v @param {string} param
+ * @returns {number | 'auto' | undefined}
+ */
+function parseTax(v, param) {
+	if (v === undefined) return undefined;
+	if (v === 'auto') return 'auto';
+	if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+	throw invalid(param, 'must be an integer greater than or equal to 0, or "auto"');
+}
 
 /** @param {string} currency */
 function enabledTypes(currency) {
@@ -63,7 +94,9 @@ function createPayment(env) {
 	const currency = requireCurrency(body.currency, 'currency');
 	const capture = optionalBoolean(body.capture, 'capture', true);
 	const description = optionalString(body.description, 'description') || null;
-	const tax = isBlank(body.tax) ? 0 : nonNegativeInteger(body.tax, 'tax');
+	const taxIn = parseTax(body.tax, 'tax');
+	const taxAuto = typeof taxIn !== 'number';
+	const tax = typeof taxIn === 'number' ? taxIn : consumptionTax(amount);
 	const externalOrderNum = optionalString(body.external_order_num, 'external_order_num') || null;
 	const returnUrl = optionalHttpUrl(body.return_url, 'return_url');
 	const cancelUrl = optionalHttpUrl(body.cancel_url, 'cancel_url');
@@ -86,7 +119,7 @@ function createPayment(env) {
 	if (env.scenario === 'insufficient_funds') throw new ApiError(402, 'insufficient_funds', 'The card has insufficient funds.', null);
 
 	const payment = storePayment(state, {
-		merchant: auth.merchant, amount, tax, currency, customerId: source.customerId, card: source.card, description,
+		merchant: auth.merchant, amount, tax, taxAuto, currency, customerId: source.customerId, card: source.card, description,
 		externalOrderNum, metadata: meta, locale, sessionId: null, capture, source: source.source, fraudDetails, returnUrl, cancelUrl,
 	});
 	source.consume(payment.id);
@@ -96,7 +129,7 @@ function createPayment(env) {
 /**
  * Creates the payment (authorized or captured) and records its event.
  * @param {State} state
- * @param {{ merchant: string, amount: number, tax: number, currency: string, customerId: string | null, card: Card,
+ * @param {{ merchant: string, amount: number, tax: number, taxAuto: boolean, currency: string, customerId: string | null, card: Card,
  *   description: string | null, externalOrderNum: string | null, metadata: Record<string, string>, locale: string | null,
  *   sessionId: string | null, capture: boolean, source: string, fraudDetails: Record<string, string> | null,
  *   returnUrl: string | null, cancelUrl: string | null }} input
@@ -127,6 +160,7 @@ function storePayment(state, input) {
 		fraudDetails: input.fraudDetails,
 		returnUrl: input.returnUrl,
 		cancelUrl: input.cancelUrl,
+		taxAuto: input.taxAuto,
 	};
 	state.payments.set(payment.id, payment);
 	recordEvent(state, payment.merchant, input.capture ? 'payment.captured' : 'payment.authorized', present(payment));
@@ -257,6 +291,11 @@ function wrongStatus(payment, verb, allowed) {
 	);
 }
 
+/** What the payment charges: `amount + tax + payment_method_fee` (contract `Payment.total`). @param {Payment} p */
+function totalOf(p) {
+	return p.amount + p.tax + PAYMENT_METHOD_FEE;
+}
+
 /** @param {unknown} v @param {string} param */
 function positiveAmount(v, param) {
 	const n = nonNegativeInteger(v, param);
@@ -264,23 +303,41 @@ function positiveAmount(v, param) {
 	return n;
 }
 
-/** POST /payments/{id}/capture: optional `amount` (partial, 1..authorized) and `tax`. @param {Env} env @returns {Result} */
+/**
+ * POST /payments/{id}/capture: optional `amount` (before tax, 1..authorized; omitted = the whole
+ * authorized amount) and `tax` (integer or "auto" = 10 % of the captured amount; omitted = the
+ * payment's own rule: recomputed at 10 % when it was added automatically, else kept). The
+ * captured `amount + tax` may not exceed what was authorized.
+ * @param {Env} env @returns {Result}
+ */
 function capturePayment(env) {
 	const payment = find(env);
 	const body = env.body;
 	rejectUnknown(body, new Set(['amount', 'tax']), '');
 	const amount = isBlank(body.amount) ? payment.amount : positiveAmount(body.amount, 'amount');
-	const tax = isBlank(body.tax) ? payment.tax : nonNegativeInteger(body.tax, 'tax');
+	const taxIn = parseTax(body.tax, 'tax');
 	if (payment.status !== 'authorized') throw wrongStatus(payment, 'captured', 'authorized');
-	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount (${payment.amount})`);
+	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount before tax (${payment.amount} ${payment.currency})`);
+	const taxAuto = taxIn === 'auto' || (taxIn === undefined && payment.taxAuto);
+	const tax = typeof taxIn === 'number' ? taxIn : taxAuto ? consumptionTax(amount) : payment.tax;
+	const authorizedTotal = payment.amount + payment.tax;
+	if (amount + tax > authorizedTotal) {
+		throw invalid('tax', `amount + tax must not exceed the authorized amount with tax (${authorizedTotal} ${payment.currency})`);
+	}
 	payment.amount = amount;
 	payment.tax = tax;
+	payment.taxAuto = taxAuto;
 	payment.status = 'captured';
 	payment.capturedAt = env.state.clock();
 	return changed(env.state, payment, ['payment.captured']);
 }
 
-/** POST /payments/{id}/refund: optional `amount` (default: what is left) and `description`. @param {Env} env @returns {Result} */
+/**
+ * POST /payments/{id}/refund: optional `amount` and `description`. Refunds include tax
+ * (contract `Refund.amount`): the default refunds `total - amount_refunded`, and a partial
+ * `amount` may go up to that.
+ * @param {Env} env @returns {Result}
+ */
 function refundPayment(env) {
 	const { state, body } = env;
 	const payment = find(env);
@@ -288,14 +345,15 @@ function refundPayment(env) {
 	const requested = isBlank(body.amount) ? null : nonNegativeInteger(body.amount, 'amount');
 	const description = optionalString(body.description, 'description') || null;
 	if (payment.status !== 'captured') throw wrongStatus(payment, 'refunded', 'captured');
-	const remaining = payment.amount - payment.amountRefunded;
+	const total = totalOf(payment);
+	const remaining = total - payment.amountRefunded;
 	const amount = requested === null ? remaining : requested;
 	if (amount === 0) throw invalid('amount', requested === null ? 'nothing is left to refund' : 'must be greater than 0');
-	if (amount > remaining) throw invalid('amount', `must not exceed the amount not yet refunded (${remaining} ${payment.currency})`);
+	if (amount > remaining) throw invalid('amount', `must not exceed the amount not yet refunded, tax included (${remaining} ${payment.currency})`);
 	payment.refunds.push({ id: newId(), amount, currency: payment.currency, description, createdAt: state.clock() });
 	payment.amountRefunded += amount;
 	const types = ['payment.refund.created'];
-	if (payment.amountRefunded === payment.amount) {
+	if (payment.amountRefunded === total) {
 		payment.status = 'refunded';
 		types.push('payment.refunded');
 	}
@@ -326,8 +384,8 @@ function present(p) {
 		status: p.status,
 		amount: p.amount,
 		tax: p.tax,
-		total: p.amount + p.tax,
-		payment_method_fee: 0,
+		total: totalOf(p),
+		payment_method_fee: PAYMENT_METHOD_FEE,
 		currency: p.currency,
 		customer: p.customerId,
 		payment_deadline: null,
@@ -340,6 +398,10 @@ function present(p) {
 		amount_refunded: p.amountRefunded,
 		locale: p.locale,
 		session: p.sessionId,
+		customer_family_name: null,
+		customer_given_name: null,
+		mcc: null,
+		statement_descriptor: null,
 		refunds: p.refunds.map((r) => ({
 			id: r.id,
 			resource: 'refund',

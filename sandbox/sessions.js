@@ -341,6 +341,7 @@ function pay(state, session, card, consume) {
 			merchant: session.merchant,
 			amount: /** @type {number} */ (session.amount),
 			tax: 0,
+			taxAuto: false,
 			currency: /** @type {string} */ (session.currency),
 			customerId: session.customerId,
 			card,

@@ -1,0 +1,149 @@
+/**
+ * Rules of KOMOJU's contract (its official SDK, restated in shared/komoju-contract) that the
+ * sandbox once got wrong: consumption tax, tax-included refunds, unique order numbers, customer
+ * and session fields, fraud_details, the error codes of refused transitions and tokens, the
+ * payment methods list, and 502 declines. See docs/contract.md.
+ */
+import { call, card, CARDS, expectError, FUTURE_YEAR, openAuthPage, Sandbox, startTwoMerchants } from './helpers';
+
+let sb: Sandbox;
+
+beforeAll(async () => {
+	sb = await startTwoMerchants();
+});
+afterAll(() => sb.close());
+beforeEach(() => sb.reset());
+
+const VISA = '4111111111111111';
+
+async function pay(extra: Record<string, unknown> = {}, opts: { key?: string; idempotencyKey?: string } = {}) {
+	return call(sb, 'POST', '/api/v1/payments', { json: { amount: 1000, currency: 'JPY', payment_details: card(VISA), ...extra }, ...opts });
+}
+
+async function authorized(extra: Record<string, unknown> = {}) {
+	const res = await pay({ capture: false, ...extra });
+	expect(res.status).toBe(200);
+	return res.body as { id: string; amount: number; tax: number; total: number };
+}
+
+const capture = (id: string, json: Record<string, unknown> = {}) => call(sb, 'POST', `/api/v1/payments/${id}/capture`, { json });
+const refund = (id: string, json: Record<string, unknown> = {}) => call(sb, 'POST', `/api/v1/payments/${id}/refund`, { json });
+
+describe('tax on POST /payments (CreatePaymentRequestWithPaymentDetailsTax)', () => {
+	it('adds 10 % consumption tax when tax is omitted: the docs sample, amount 300 → tax 30, total 330', async () => {
+		const res = await pay({ amount: 300 });
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ amount: 300, tax: 30, payment_method_fee: 0, total: 330 });
+		expect(res.body.total).toBe(res.body.amount + res.body.tax + res.body.payment_method_fee);
+	});
+
+	it('treats "auto" like an omitted tax', async () => {
+		expect((await pay({ amount: 300, tax: 'auto' })).body).toMatchObject({ amount: 300, tax: 30, total: 330 });
+	});
+
+	it.each([
+		[999, 'JPY', 99],
+		[19, 'JPY', 1],
+		[9, 'JPY', 0],
+		[0, 'JPY', 0],
+		[1234, 'USD', 123],
+		[1005, 'KRW', 100],
+	])('rounds the automatic tax down to the smallest unit: %i %s → tax %i', async (amount, currency, tax) => {
+		const res = await pay({ amount, currency });
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ amount, currency, tax, total: amount + tax });
+	});
+
+	it('keeps an explicit integer tax, 0 included', async () => {
+		expect((await pay({ tax: 0 })).body).toMatchObject({ amount: 1000, tax: 0, total: 1000 });
+		expect((await pay({ tax: 80 })).body).toMatchObject({ amount: 1000, tax: 80, total: 1080 });
+	});
+
+	it.each([['0'], ['80'], ['AUTO'], ['auto '], [''], [null], [-1], [1.5], [true], [{}]])('refuses tax %j with 422 invalid_parameter tax', async (tax) => {
+		expectError(await pay({ tax }), 422, 'invalid_parameter', 'tax');
+		expect(sb.payments()).toHaveLength(0);
+	});
+
+	it('still accepts a digit-string amount (form values are strings), taxed automatically', async () => {
+		expect((await pay({ amount: '300' })).body).toMatchObject({ amount: 300, tax: 30, total: 330 });
+	});
+
+	it('in a form body, tax=auto works and tax=0 is refused', async () => {
+		const base = `amount=300&currency=JPY&payment_details[type]=credit_card&payment_details[number]=${VISA}&payment_details[month]=8&payment_details[year]=${FUTURE_YEAR}`;
+		const auto = await call(sb, 'POST', '/api/v1/payments', { form: `${base}&tax=auto` });
+		expect(auto.body).toMatchObject({ amount: 300, tax: 30, total: 330 });
+		expectError(await call(sb, 'POST', '/api/v1/payments', { form: `${base}&tax=0` }), 422, 'invalid_parameter', 'tax');
+	});
+
+	it('shows the tax-included payment in its event', async () => {
+		const res = await pay({ amount: 300 });
+		expect(sb.events()[0].data).toMatchObject({ amount: 300, tax: 30, total: 330 });
+		expect(sb.events()[0].data).toEqual(res.body);
+	});
+});
+
+describe('tax on capture (CapturePaymentRequest: amount before tax)', () => {
+	it('captures the whole authorization, tax included, when the body is empty', async () => {
+		const p = await authorized();
+		expect(p).toMatchObject({ amount: 1000, tax: 100, total: 1100 });
+		expect((await capture(p.id)).body).toMatchObject({ status: 'captured', amount: 1000, tax: 100, total: 1100 });
+	});
+
+	it('recomputes an automatic tax on a partial amount', async () => {
+		const p = await authorized();
+		expect((await capture(p.id, { amount: 600 })).body).toMatchObject({ amount: 600, tax: 60, total: 660 });
+	});
+
+	it('uses an explicit capture tax (integer or "auto")', async () => {
+		const a = await authorized();
+		expect((await capture(a.id, { amount: 600, tax: 0 })).body).toMatchObject({ amount: 600, tax: 0, total: 600 });
+		const b = await authorized({ tax: 80 });
+		expect((await capture(b.id, { amount: 500, tax: 'auto' })).body).toMatchObject({ amount: 500, tax: 50, total: 550 });
+	});
+
+	it('keeps an explicit tax of the authorization when the capture names none', async () => {
+		const whole = await authorized({ tax: 0 });
+		expect((await capture(whole.id)).body).toMatchObject({ amount: 1000, tax: 0, total: 1000 });
+		const part = await authorized({ tax: 80 });
+		expect((await capture(part.id, { amount: 600 })).body).toMatchObject({ amount: 600, tax: 80, total: 680 });
+	});
+
+	it('refuses to capture more than was authorized, before or with tax', async () => {
+		const noTax = await authorized({ tax: 0 });
+		const over = await capture(noTax.id, { tax: 'auto' });
+		expectError(over, 422, 'invalid_parameter', 'tax');
+		expect(over.body.error.message).toContain('1000 JPY');
+		const auto = await authorized();
+		expectError(await capture(auto.id, { amount: 1000, tax: 101 }), 422, 'invalid_parameter', 'tax');
+		expectError(await capture(auto.id, { amount: 1001, tax: 0 }), 422, 'invalid_parameter', 'amount');
+		expectError(await capture(auto.id, { tax: '100' }), 422, 'invalid_parameter', 'tax');
+		expect((await call(sb, 'GET', `/api/v1/payments/${auto.id}`)).body).toMatchObject({ status: 'authorized', amount: 1000, tax: 100 });
+	});
+});
+
+describe('refunds include tax (Refund.amount)', () => {
+	it('refunds the total by default', async () => {
+		const p = (await pay()).body;
+		const res = await refund(p.id);
+		expect(res.body).toMatchObject({ status: 'refunded', total: 1100, amount_refunded: 1100, refunds: [expect.objectContaining({ amount: 1100 })] });
+		expect(sb.events().map((e) => e.type)).toEqual(['payment.refunded', 'payment.refund.created', 'payment.captured']);
+	});
+
+	it('allows partial refunds up to the total; refunded only when the total is refunded', async () => {
+		const p = (await pay()).body;
+		const first = await refund(p.id, { amount: 1000 });
+		expect(first.body).toMatchObject({ status: 'captured', amount_refunded: 1000 });
+		const tooMuch = await refund(p.id, { amount: 101 });
+		expectError(tooMuch, 422, 'invalid_parameter', 'amount');
+		expect(tooMuch.body.error.message).toContain('100 JPY');
+		const rest = await refund(p.id);
+		expect(rest.body).toMatchObject({ status: 'refunded', amount_refunded: 1100 });
+		expect(rest.body.refunds.map((r: { amount: number }) => r.amount)).toEqual([1000, 100]);
+	});
+
+	it('refunds what a partial capture charged, tax included', async () => {
+		const p = await authorized();
+		await capture(p.id, { amount: 600 });
+		expect((await refund(p.id)).body).toMatchObject({ status: 'refunded', total: 660, amount_refunded: 660 });
+	});
+});
