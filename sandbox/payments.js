@@ -98,6 +98,9 @@ function createPayment(env) {
 	const taxAuto = typeof taxIn !== 'number';
 	const tax = typeof taxIn === 'number' ? taxIn : consumptionTax(amount);
 	const externalOrderNum = optionalString(body.external_order_num, 'external_order_num') || null;
+	if (externalOrderNum !== null && orderNumberUsed(state, auth.merchant, externalOrderNum)) {
+		throw invalid('external_order_num', 'this merchant already has a payment with this external_order_num');
+	}
 	const returnUrl = optionalHttpUrl(body.return_url, 'return_url');
 	const cancelUrl = optionalHttpUrl(body.cancel_url, 'cancel_url');
 	const locale = optionalEnum(body.locale, 'locale', LOCALES) || null;
@@ -165,6 +168,16 @@ function storePayment(state, input) {
 	state.payments.set(payment.id, payment);
 	recordEvent(state, payment.merchant, input.capture ? 'payment.captured' : 'payment.authorized', present(payment));
 	return payment;
+}
+
+/**
+ * Does this merchant already have a payment with this `external_order_num`? Refused payments
+ * are never stored, so a declined attempt does not use the number up.
+ * @param {State} state @param {string} merchant @param {string} orderNum
+ */
+function orderNumberUsed(state, merchant, orderNum) {
+	for (const p of state.payments.values()) if (p.merchant === merchant && p.externalOrderNum === orderNum) return true;
+	return false;
 }
 
 /** @param {unknown} v @returns {Record<string, string> | null} */
@@ -443,6 +456,7 @@ module.exports = {
 	cancelPayment,
 	listPaymentMethods,
 	enabledTypes,
+	orderNumberUsed,
 	present,
 	view,
 };

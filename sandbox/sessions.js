@@ -330,6 +330,10 @@ function hostedPage(state, method, id, query, form) {
  */
 function pay(state, session, card, consume) {
 	if (session.scenario === 'insufficient_funds') return showForm(session, 'The card has insufficient funds.');
+	const orderNum = session.paymentData.external_order_num || null;
+	if (session.mode !== 'customer' && orderNum !== null && payments.orderNumberUsed(state, session.merchant, orderNum)) {
+		return showForm(session, 'This order number (external_order_num) has already been paid.');
+	}
 	if (session.mode !== 'payment') {
 		const customer = customers.storeCustomer(state, {
 			merchant: session.merchant, email: session.email, currency: session.currency, metadata: {}, locale: session.defaultLocale, card, scenario: null,
@@ -346,7 +350,7 @@ function pay(state, session, card, consume) {
 			customerId: session.customerId,
 			card,
 			description: session.paymentData.description || null,
-			externalOrderNum: session.paymentData.external_order_num || null,
+			externalOrderNum: orderNum,
 			metadata: {},
 			locale: session.defaultLocale,
 			sessionId: session.id,

@@ -147,3 +147,57 @@ describe('refunds include tax (Refund.amount)', () => {
 		expect((await refund(p.id)).body).toMatchObject({ status: 'refunded', total: 660, amount_refunded: 660 });
 	});
 });
+
+describe('external_order_num is unique per merchant', () => {
+	it('refuses a second payment with a used number and stores nothing', async () => {
+		expect((await pay({ external_order_num: 'order-1' })).status).toBe(200);
+		expectError(await pay({ external_order_num: 'order-1', amount: 5 }), 422, 'invalid_parameter', 'external_order_num');
+		expect(sb.payments()).toHaveLength(1);
+		expect(sb.events()).toHaveLength(1);
+		expect((await pay({ external_order_num: 'order-2' })).status).toBe(200);
+	});
+
+	it('keeps the number used after the payment is cancelled or refunded', async () => {
+		const a = await authorized({ external_order_num: 'c-1' });
+		await call(sb, 'POST', `/api/v1/payments/${a.id}/cancel`);
+		expectError(await pay({ external_order_num: 'c-1' }), 422, 'invalid_parameter', 'external_order_num');
+		const b = (await pay({ external_order_num: 'r-1' })).body;
+		await refund(b.id);
+		expectError(await pay({ external_order_num: 'r-1' }), 422, 'invalid_parameter', 'external_order_num');
+	});
+
+	it('lets another merchant use the same number', async () => {
+		expect((await pay({ external_order_num: 'shared' })).status).toBe(200);
+		expect((await pay({ external_order_num: 'shared' }, { key: 'sk_test_other' })).status).toBe(200);
+	});
+
+	it('does not use up the number on a declined payment', async () => {
+		expectError(await pay({ external_order_num: 'retry-1', payment_details: card('4123111111111059') }), 402, 'card_declined');
+		expect((await pay({ external_order_num: 'retry-1' })).status).toBe(200);
+	});
+
+	it('replays an idempotent retry instead of refusing it; a new key is refused', async () => {
+		const first = await pay({ external_order_num: 'idem-1' }, { idempotencyKey: 'k-1' });
+		const replay = await pay({ external_order_num: 'idem-1' }, { idempotencyKey: 'k-1' });
+		expect(first.status).toBe(200);
+		expect(replay.status).toBe(200);
+		expect(replay.text).toBe(first.text);
+		expect(sb.payments()).toHaveLength(1);
+		expectError(await pay({ external_order_num: 'idem-1' }, { idempotencyKey: 'k-2' }), 422, 'invalid_parameter', 'external_order_num');
+	});
+
+	it('keeps a session from paying a number that is already used', async () => {
+		expect((await pay({ external_order_num: 'o-9' })).status).toBe(200);
+		const s = (await call(sb, 'POST', '/api/v1/sessions', { json: { amount: 1000, currency: 'JPY', payment_data: { external_order_num: 'o-9' } } })).body;
+		const page = await fetch(sb.sessionPageUrl(s.id), {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ number: VISA, month: '08', year: String(FUTURE_YEAR), verification_value: '123' }).toString(),
+			redirect: 'manual',
+		});
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('external_order_num');
+		expect(sb.payments()).toHaveLength(1);
+		expect((await call(sb, 'GET', `/api/v1/sessions/${s.id}`)).body.status).toBe('pending');
+	});
+});

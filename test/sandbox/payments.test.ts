@@ -448,12 +448,13 @@ describe('GET /payments', () => {
 		const jpy = (await pay({ external_order_num: 'A' })).body.id;
 		const auth = (await pay({ capture: false, external_order_num: 'B' })).body.id;
 		sb.advanceClock(60_000);
-		const usd = (await pay({ currency: 'USD', external_order_num: 'A' })).body.id;
+		const usd = (await pay({ currency: 'USD', external_order_num: 'C' })).body.id;
 		const ids = async (query: string) => (await call(sb, 'GET', `/api/v1/payments?${query}`)).body.data.map((d: { id: string }) => d.id);
 		expect(await ids('status=authorized')).toEqual([auth]);
 		expect(await ids('status=captured,authorized')).toEqual([usd, auth, jpy]);
 		expect(await ids('currency=USD')).toEqual([usd]);
-		expect(await ids('external_order_num=A')).toEqual([usd, jpy]);
+		expect(await ids('external_order_num=A')).toEqual([jpy]);
+		expect(await ids('external_order_num=C')).toEqual([usd]);
 		const cut = new Date(sb.now() - 30_000).toISOString();
 		expect(await ids(`start_time=${encodeURIComponent(cut)}`)).toEqual([usd]);
 		expect(await ids(`end_time=${encodeURIComponent(cut)}`)).toEqual([auth, jpy]);
