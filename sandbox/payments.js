@@ -21,7 +21,7 @@ const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
 const { chargeableCustomer } = require('./customers');
 const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
-const { TOKEN_LIFETIME_MS, usableToken } = require('./tokens');
+const { TOKEN_LIFETIME_MS, usableToken, invalidToken } = require('./tokens');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -215,14 +215,14 @@ function tokenSource(state, auth, id, amount, currency) {
 	const p = 'payment_details';
 	const now = state.clock();
 	/** @param {string} why */
-	const unusable = (why) => invalid(p, why);
+	const unusable = (why) => invalidToken(why);
 	const secure = state.secureTokens.get(id);
 	// a secure token made by a session's hosted page belongs to that session and cannot pay here
 	if (secure && secure.merchant === auth.merchant && secure.sessionId === null) {
 		if (secure.paymentId !== null) throw unusable('the secure token has already been used for a payment');
 		if (now >= secure.createdAt + TOKEN_LIFETIME_MS) throw unusable('the secure token has expired (24 hours after creation)');
 		if (secure.status === 'NEEDS_VERIFY') throw unusable('the secure token is not verified yet (verification_status NEEDS_VERIFY); send the customer to its authentication_url first');
-		if (secure.status === 'ERRORED') throw new ApiError(402, 'request_failed', 'The secure token failed 3D Secure authentication (verification_status ERRORED); it cannot pay.', p);
+		if (secure.status === 'ERRORED') throw invalidToken('the secure token failed 3D Secure authentication (verification_status ERRORED); it cannot pay', 402);
 		if (amount !== secure.amount) throw invalid('amount', 'must equal the amount of the secure token');
 		if (currency !== secure.currency) throw invalid('currency', 'must equal the currency of the secure token');
 		return {
@@ -293,12 +293,14 @@ function updatePayment(env) {
 }
 
 /**
- * @param {Payment} payment @param {string} verb e.g. "captured" @param {string} allowed e.g. "authorized"
+ * A transition the payment's status refuses: 422 with the code KOMOJU's own plugins handle
+ * (`not_capturable`, `not_refundable`, `not_cancellable`), param null.
+ * @param {Payment} payment @param {string} code @param {string} verb e.g. "captured" @param {string} allowed e.g. "authorized"
  */
-function wrongStatus(payment, verb, allowed) {
+function wrongStatus(payment, code, verb, allowed) {
 	return new ApiError(
 		422,
-		'unprocessable_entity',
+		code,
 		`The payment cannot be ${verb}: its status is ${payment.status}. Only ${allowed} payments can be ${verb}.`,
 		null,
 	);
@@ -329,7 +331,7 @@ function capturePayment(env) {
 	rejectUnknown(body, new Set(['amount', 'tax']), '');
 	const amount = isBlank(body.amount) ? payment.amount : positiveAmount(body.amount, 'amount');
 	const taxIn = parseTax(body.tax, 'tax');
-	if (payment.status !== 'authorized') throw wrongStatus(payment, 'captured', 'authorized');
+	if (payment.status !== 'authorized') throw wrongStatus(payment, 'not_capturable', 'captured', 'authorized');
 	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount before tax (${payment.amount} ${payment.currency})`);
 	const taxAuto = taxIn === 'auto' || (taxIn === undefined && payment.taxAuto);
 	const tax = typeof taxIn === 'number' ? taxIn : taxAuto ? consumptionTax(amount) : payment.tax;
@@ -357,7 +359,7 @@ function refundPayment(env) {
 	rejectUnknown(body, new Set(['amount', 'description']), '');
 	const requested = isBlank(body.amount) ? null : nonNegativeInteger(body.amount, 'amount');
 	const description = optionalString(body.description, 'description') || null;
-	if (payment.status !== 'captured') throw wrongStatus(payment, 'refunded', 'captured');
+	if (payment.status !== 'captured') throw wrongStatus(payment, 'not_refundable', 'refunded', 'captured');
 	const total = totalOf(payment);
 	const remaining = total - payment.amountRefunded;
 	const amount = requested === null ? remaining : requested;
@@ -377,7 +379,7 @@ function refundPayment(env) {
 function cancelPayment(env) {
 	const payment = find(env);
 	rejectUnknown(env.body, new Set(), '');
-	if (payment.status !== 'pending' && payment.status !== 'authorized') throw wrongStatus(payment, 'cancelled', 'pending or authorized');
+	if (payment.status !== 'pending' && payment.status !== 'authorized') throw wrongStatus(payment, 'not_cancellable', 'cancelled', 'pending or authorized');
 	payment.status = 'cancelled';
 	return changed(env.state, payment, ['payment.cancelled']);
 }

@@ -201,3 +201,34 @@ describe('external_order_num is unique per merchant', () => {
 		expect((await call(sb, 'GET', `/api/v1/sessions/${s.id}`)).body.status).toBe('pending');
 	});
 });
+
+describe('error codes of refused transitions and unusable tokens', () => {
+	it('answers not_capturable, not_refundable and not_cancellable, naming the status', async () => {
+		const p = (await pay()).body;
+		const cap = await capture(p.id);
+		expectError(cap, 422, 'not_capturable');
+		expect(cap.body.error.message).toContain('its status is captured');
+		expect((await call(sb, 'POST', `/api/v1/payments/${p.id}/cancel`)).body.error).toMatchObject({ code: 'not_cancellable', message: expect.stringContaining('captured') });
+		await refund(p.id);
+		const again = await refund(p.id);
+		expectError(again, 422, 'not_refundable');
+		expect(again.body.error.message).toContain('its status is refunded');
+	});
+
+	it('answers invalid_token for a used or expired token and an unverified or failed secure token', async () => {
+		const token = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA) } })).body;
+		expect((await pay({ payment_details: token.id })).status).toBe(200);
+		expectError(await pay({ payment_details: token.id }), 422, 'invalid_token', 'payment_details');
+		const old = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA) } })).body;
+		const request = { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/back' };
+		const pending = (await call(sb, 'POST', '/api/v1/secure_tokens', { json: { ...request, payment_details: card(CARDS.visa.successChallenge) } })).body;
+		const failed = (await call(sb, 'POST', '/api/v1/secure_tokens', { json: { ...request, payment_details: card(CARDS.visa.failureFrictionless) } })).body;
+		await openAuthPage(failed.authentication_url);
+		expectError(await pay({ payment_details: pending.id }), 422, 'invalid_token', 'payment_details');
+		expectError(await pay({ payment_details: failed.id }), 402, 'invalid_token', 'payment_details');
+		sb.advanceClock(24 * 3600 * 1000);
+		expectError(await pay({ payment_details: old.id }), 422, 'invalid_token', 'payment_details');
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: old.id } }), 422, 'invalid_token', 'payment_details');
+		expectError(await pay({ payment_details: 'no-such-token' }), 404, 'not_found', 'payment_details');
+	});
+});

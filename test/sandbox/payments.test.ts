@@ -147,14 +147,14 @@ describe('capture, refund and cancel', () => {
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ status: 'captured', amount: 1000, captured_at: expect.any(String) });
 		const again = await call(sb, 'POST', `/api/v1/payments/${id}/capture`);
-		expectError(again, 422, 'unprocessable_entity');
+		expectError(again, 422, 'not_capturable');
 		expect(again.body.error.message).toBe('The payment cannot be captured: its status is captured. Only authorized payments can be captured.');
 		expect(eventTypes()).toEqual(['payment.authorized', 'payment.captured']);
 	});
 
 	it('refuses to capture a payment captured at creation', async () => {
 		const id = (await pay()).body.id;
-		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'not_capturable');
 	});
 
 	it('captures part of the authorized amount; amount and total become the captured amount', async () => {
@@ -185,7 +185,7 @@ describe('capture, refund and cancel', () => {
 		expect(second.body).toMatchObject({ status: 'refunded', amount_refunded: 1000 });
 		expect(second.body.refunds).toHaveLength(2);
 		const again = await call(sb, 'POST', `/api/v1/payments/${id}/refund`);
-		expectError(again, 422, 'unprocessable_entity');
+		expectError(again, 422, 'not_refundable');
 		expect(again.body.error.message).toBe('The payment cannot be refunded: its status is refunded. Only captured payments can be refunded.');
 		expect(eventTypes()).toEqual(['payment.captured', 'payment.refund.created', 'payment.refund.created', 'payment.refunded']);
 		expect(sb.events()[0].data).toEqual(second.body);
@@ -200,7 +200,7 @@ describe('capture, refund and cancel', () => {
 
 	it('refuses to refund an authorized payment', async () => {
 		const id = await authorized();
-		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/refund`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/refund`), 422, 'not_refundable');
 	});
 
 	it('cancels an authorized payment, not a captured or cancelled one', async () => {
@@ -208,11 +208,11 @@ describe('capture, refund and cancel', () => {
 		const res = await call(sb, 'POST', `/api/v1/payments/${id}/cancel`);
 		expect(res.body).toMatchObject({ status: 'cancelled' });
 		const again = await call(sb, 'POST', `/api/v1/payments/${id}/cancel`);
-		expectError(again, 422, 'unprocessable_entity');
+		expectError(again, 422, 'not_cancellable');
 		expect(again.body.error.message).toBe('The payment cannot be cancelled: its status is cancelled. Only pending or authorized payments can be cancelled.');
-		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'not_capturable');
 		const captured = (await pay()).body.id;
-		expectError(await call(sb, 'POST', `/api/v1/payments/${captured}/cancel`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${captured}/cancel`), 422, 'not_cancellable');
 		expect(eventTypes()).toEqual(['payment.authorized', 'payment.cancelled', 'payment.captured']);
 	});
 
@@ -248,7 +248,7 @@ describe('paying with a secure token', () => {
 		const res = await pay({ payment_details: t.id });
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ status: 'captured', payment_details: { brand: 'visa', last_four_digits: '5000' } });
-		expectError(await pay({ payment_details: t.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: t.id }), 422, 'invalid_token', 'payment_details');
 		expect(sb.secureTokens()[0].payment).toBe(res.body.id);
 	});
 
@@ -257,12 +257,12 @@ describe('paying with a secure token', () => {
 		expect((await pay({ payment_details: t.id })).status).toBe(200);
 	});
 
-	it('refuses NEEDS_VERIFY (422) and ERRORED (402) tokens', async () => {
+	it('refuses NEEDS_VERIFY (422) and ERRORED (402) tokens with invalid_token', async () => {
 		const pending = await secureToken(CARDS.visa.successChallenge);
-		expectError(await pay({ payment_details: pending.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: pending.id }), 422, 'invalid_token', 'payment_details');
 		const failed = await secureToken(CARDS.visa.failureFrictionless);
 		await openAuthPage(failed.authentication_url);
-		expectError(await pay({ payment_details: failed.id }), 402, 'request_failed', 'payment_details');
+		expectError(await pay({ payment_details: failed.id }), 402, 'invalid_token', 'payment_details');
 		expect(sb.payments()).toHaveLength(0);
 	});
 
@@ -279,7 +279,7 @@ describe('paying with a secure token', () => {
 		expectError(await pay({ payment_details: other.body.id }), 404, 'not_found', 'payment_details');
 		const t = await secureToken(VISA);
 		sb.advanceClock(24 * 3600 * 1000);
-		expectError(await pay({ payment_details: t.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: t.id }), 422, 'invalid_token', 'payment_details');
 	});
 
 	it('pays with a customer’s secure token and names the customer', async () => {
@@ -301,7 +301,7 @@ describe('tokens', () => {
 		});
 		const payment = await pay({ payment_details: res.body.id });
 		expect(payment.body).toMatchObject({ status: 'captured', payment_details: { last_four_digits: '1111' } });
-		expectError(await pay({ payment_details: res.body.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: res.body.id }), 422, 'invalid_token', 'payment_details');
 		expect(sb.tokens()[0]).toMatchObject({ id: res.body.id, payment: payment.body.id, usedAt: expect.any(String) });
 		expect((await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA) } })).status).toBe(200);
 	});
@@ -320,7 +320,7 @@ describe('tokens', () => {
 		sb.advanceClock(24 * 3600 * 1000 - 1000);
 		const fresh = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA) } })).body;
 		sb.advanceClock(1000);
-		expectError(await pay({ payment_details: t.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: t.id }), 422, 'invalid_token', 'payment_details');
 		expect((await pay({ payment_details: fresh.id })).status).toBe(200);
 	});
 
@@ -400,8 +400,8 @@ describe('customers', () => {
 		const res = await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } });
 		expect(res.body).toMatchObject({ resource: 'customer', source: { brand: 'visa', last_four_digits: '1111' } });
 		expect(sb.tokens()[0].usedAt).toEqual(expect.any(String));
-		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } }), 422, 'invalid_parameter', 'payment_details');
-		expectError(await pay({ payment_details: token.id, currency: 'USD' }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } }), 422, 'invalid_token', 'payment_details');
+		expectError(await pay({ payment_details: token.id, currency: 'USD' }), 422, 'invalid_token', 'payment_details');
 		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: 'no-such-token' } }), 404, 'not_found', 'payment_details');
 		expect((await pay({ payment_details: undefined, customer: res.body.id })).body).toMatchObject({ status: 'captured' });
 	});
@@ -411,7 +411,7 @@ describe('customers', () => {
 		const token = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card('5555555555554444') } })).body;
 		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } });
 		expect(res.body).toMatchObject({ id: c.id, source: { brand: 'master', last_four_digits: '4444' } });
-		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } }), 422, 'invalid_token', 'payment_details');
 	});
 
 	it('lists customers newest first and filters by expiration (MMYY)', async () => {
