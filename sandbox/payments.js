@@ -36,7 +36,11 @@ const CREATE_FIELDS = new Set([
 	'amount', 'currency', 'payment_details', 'customer', 'capture', 'description', 'tax', 'external_order_num',
 	'return_url', 'cancel_url', 'locale', 'metadata', 'fraud_details',
 ]);
-const FRAUD_FIELDS = new Set(['customer_ip', 'customer_email', 'browser_language', 'browser_user_agent']);
+/** `FraudDetails` (contract): `customer_ip` and `customer_email` are required once the object is sent. */
+const FRAUD_FIELDS = new Set([
+	'customer_ip', 'customer_email', 'customer_id', 'browser_language', 'browser_user_agent', 'browser_session_id', 'phone',
+]);
+const FRAUD_REQUIRED = ['customer_ip', 'customer_email'];
 
 /** The sandbox charges no payment method fee, so `total = amount + tax`. */
 const PAYMENT_METHOD_FEE = 0;
@@ -185,6 +189,7 @@ function parseFraudDetails(v) {
 	if (isBlank(v)) return null;
 	if (!isPlainObject(v)) throw invalid('fraud_details', 'must be an object');
 	rejectUnknown(v, FRAUD_FIELDS, 'fraud_details.');
+	for (const key of FRAUD_REQUIRED) if (isBlank(v[key])) throw missing(`fraud_details.${key}`);
 	/** @type {Record<string, string>} */
 	const out = {};
 	for (const [k, val] of Object.entries(v)) {

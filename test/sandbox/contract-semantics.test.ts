@@ -202,6 +202,25 @@ describe('external_order_num is unique per merchant', () => {
 	});
 });
 
+describe('fraud_details (FraudDetails: customer_ip and customer_email required)', () => {
+	it.each([
+		[{ customer_ip: '192.0.2.1' }, 'fraud_details.customer_email'],
+		[{ customer_email: 'a@b.example' }, 'fraud_details.customer_ip'],
+		[{}, 'fraud_details.customer_ip'],
+		[{ customer_ip: '192.0.2.1', customer_email: '' }, 'fraud_details.customer_email'],
+	])('refuses %j with 422 missing_parameter %s', async (fraud, param) => {
+		expectError(await pay({ fraud_details: fraud }), 422, 'missing_parameter', param);
+		expect(sb.payments()).toHaveLength(0);
+	});
+
+	it('accepts every FraudDetails field', async () => {
+		const fraud = {
+			customer_ip: '192.0.2.1', customer_email: 'a@b.example', customer_id: 'u-1', browser_language: 'ja', browser_user_agent: 'UA', browser_session_id: 's-1', phone: '0312345678',
+		};
+		expect((await pay({ fraud_details: fraud })).status).toBe(200);
+	});
+});
+
 describe('error codes of refused transitions and unusable tokens', () => {
 	it('answers not_capturable, not_refundable and not_cancellable, naming the status', async () => {
 		const p = (await pay()).body;
