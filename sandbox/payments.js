@@ -51,7 +51,13 @@ const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
 	JPY: ['credit_card', 'konbini', 'paypay', 'bank_transfer'],
 	USD: ['credit_card'],
 });
-const CARD_BRANDS = ['visa', 'master', 'jcb', 'american_express', 'diners_club'];
+/** Display names of the sandbox merchant's methods (contract `AvailablePaymentMethod` requires all three). */
+const METHOD_NAMES = /** @type {Record<string, { en: string, ja: string, ko: string }>} */ ({
+	credit_card: { en: 'Credit Card', ja: 'クレジットカード', ko: '신용카드' },
+	konbini: { en: 'Konbini', ja: 'コンビニ', ko: '편의점' },
+	paypay: { en: 'PayPay', ja: 'PayPay', ko: 'PayPay' },
+	bank_transfer: { en: 'Bank Transfer', ja: '銀行振込', ko: '은행 송금' },
+});
 
 /**
  * The consumption tax KOMOJU adds when `tax` is omitted or "auto" (contract
@@ -441,13 +447,23 @@ function view(p) {
 	return { ...present(p), merchant: p.merchant, paidWith: p.source, card: cardView(p.card) };
 }
 
-/** @param {Env} env @returns {Result} */
+/**
+ * GET /payment_methods: a bare JSON array of `AvailablePaymentMethod` (`type_slug`, `currency`,
+ * `name_en`, `name_ja`, `name_ko`; the optional `subtypes` and `secure_token_supported` are not modelled).
+ * @param {Env} env @returns {Result}
+ */
 function listPaymentMethods(env) {
 	noQuery(env.query);
 	return {
 		status: 200,
 		body: Object.entries(PAYMENT_METHODS).flatMap(([currency, types]) =>
-			types.map((type) => ({ type_slug: type, currency, customer_fee: 0, brands: type === 'credit_card' ? CARD_BRANDS : [] })),
+			types.map((type) => ({
+				type_slug: type,
+				currency,
+				name_en: METHOD_NAMES[type].en,
+				name_ja: METHOD_NAMES[type].ja,
+				name_ko: METHOD_NAMES[type].ko,
+			})),
 		),
 	};
 }

@@ -251,3 +251,17 @@ describe('error codes of refused transitions and unusable tokens', () => {
 		expectError(await pay({ payment_details: 'no-such-token' }), 404, 'not_found', 'payment_details');
 	});
 });
+
+describe('GET /payment_methods (ListOfAvailablePaymentMethod)', () => {
+	it('is a bare array whose items carry every required AvailablePaymentMethod field', async () => {
+		const res = await call(sb, 'GET', '/api/v1/payment_methods');
+		expect(res.status).toBe(200);
+		expect(Array.isArray(res.body)).toBe(true);
+		expect(res.body.length).toBeGreaterThan(0);
+		// AvailablePaymentMethod.required in the contract
+		for (const item of res.body) {
+			for (const key of ['name_en', 'name_ja', 'name_ko', 'type_slug', 'currency']) expect(typeof item[key]).toBe('string');
+		}
+		expect(res.body[0]).toEqual({ type_slug: 'credit_card', currency: 'JPY', name_en: 'Credit Card', name_ja: 'クレジットカード', name_ko: '신용카드' });
+	});
+});

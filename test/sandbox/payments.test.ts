@@ -470,7 +470,7 @@ describe('payment methods', () => {
 		expect(res.body.map((m: { type_slug: string; currency: string }) => `${m.currency}:${m.type_slug}`)).toEqual([
 			'JPY:credit_card', 'JPY:konbini', 'JPY:paypay', 'JPY:bank_transfer', 'USD:credit_card',
 		]);
-		expect(res.body[1]).toEqual({ type_slug: 'konbini', currency: 'JPY', customer_fee: 0, brands: [] });
+		expect(res.body[1]).toEqual({ type_slug: 'konbini', currency: 'JPY', name_en: 'Konbini', name_ja: 'コンビニ', name_ko: '편의점' });
 	});
 });
 
