@@ -202,6 +202,22 @@ describe('external_order_num is unique per merchant', () => {
 	});
 });
 
+describe('customers take only the contract fields (CreateCustomerRequest, UpdateCustomerRequest)', () => {
+	it('refuses locale on create and update', async () => {
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: card(VISA), locale: 'ja' } }), 422, 'invalid_parameter', 'locale');
+		expect(sb.customers()).toHaveLength(0);
+		const c = (await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: card(VISA), currency: 'JPY', email: 'a@example.com', metadata: { k: 'v' } } })).body;
+		expect(c).toMatchObject({ email: 'a@example.com', currency: 'JPY', metadata: { k: 'v' } });
+		expect(c).not.toHaveProperty('locale');
+		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { locale: 'en' } }), 422, 'invalid_parameter', 'locale');
+		expect((await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { email: 'b@example.com', currency: 'USD', metadata: {} } })).body).toMatchObject({
+			email: 'b@example.com',
+			currency: 'USD',
+			metadata: {},
+		});
+	});
+});
+
 describe('fraud_details (FraudDetails: customer_ip and customer_email required)', () => {
 	it.each([
 		[{ customer_ip: '192.0.2.1' }, 'fraud_details.customer_email'],

@@ -362,9 +362,9 @@ describe('customers', () => {
 
 	it('updates a customer with customer.updated; a decline card is 402', async () => {
 		const c = await customer();
-		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: card('5555555555554444'), metadata: { k: 'v' }, locale: 'ko', email: null } });
+		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: card('5555555555554444'), metadata: { k: 'v' }, email: null } });
 		expect(res.status).toBe(200);
-		expect(res.body).toMatchObject({ id: c.id, email: null, locale: 'ko', metadata: { k: 'v' }, source: { brand: 'master', last_four_digits: '4444' } });
+		expect(res.body).toMatchObject({ id: c.id, email: null, metadata: { k: 'v' }, source: { brand: 'master', last_four_digits: '4444' } });
 		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: card('4123111111111059') } }), 402, 'card_declined');
 		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { name: 'x' } }), 422, 'invalid_parameter', 'name');
 		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: {} }), 422, 'missing_parameter', 'payment_details');
