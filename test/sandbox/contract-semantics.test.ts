@@ -218,6 +218,48 @@ describe('customers take only the contract fields (CreateCustomerRequest, Update
 	});
 });
 
+describe('sessions (CreateSessionRequestWith*Mode, LineItem)', () => {
+	const create = (json: Record<string, unknown>) => call(sb, 'POST', '/api/v1/sessions', { json });
+
+	it.each([
+		[{ mode: 'customer' }, 'missing_parameter', 'currency'],
+		[{ amount: 1000 }, 'missing_parameter', 'currency'],
+		[{ amount: 0, currency: 'JPY' }, 'invalid_parameter', 'amount'],
+		[{ mode: 'payment', amount: 0, currency: 'JPY' }, 'invalid_parameter', 'amount'],
+		[{ mode: 'customer_payment', amount: 0, currency: 'JPY' }, 'invalid_parameter', 'amount'],
+		[{ mode: 'customer_payment', currency: 'JPY' }, 'missing_parameter', 'amount'],
+		[{ mode: 'customer', amount: 500, currency: 'JPY' }, 'invalid_parameter', 'amount'],
+		[{ amount: 1000, currency: 'JPY', line_items: [{ description: 'A', amount: 1, external_product_num: 7 }] }, 'invalid_parameter', 'line_items.0.external_product_num'],
+	])('refuses %j with 422 %s %s', async (json, code, param) => {
+		expectError(await create(json), 422, code, param);
+		expect(sb.sessions()).toHaveLength(0);
+	});
+
+	it('creates a customer-mode session with mode and currency only; amount is 0 (or may be sent as 0)', async () => {
+		const bare = await create({ mode: 'customer', currency: 'JPY' });
+		expect(bare.status).toBe(200);
+		expect(bare.body).toMatchObject({ mode: 'customer', amount: 0, currency: 'JPY' });
+		expect((await create({ mode: 'customer', currency: 'USD', amount: 0 })).body).toMatchObject({ amount: 0, currency: 'USD' });
+	});
+
+	it('takes SDK line items: quantity defaults to 1, no sum rule, external_product_num and image kept', async () => {
+		const res = await create({
+			amount: 1000,
+			currency: 'JPY',
+			line_items: [
+				{ description: 'Tea', amount: 300 },
+				{ description: 'Cup', amount: 150, quantity: 2, external_product_num: 'SKU-1', image: 'https://shop.example/cup.png' },
+			],
+		});
+		expect(res.status).toBe(200);
+		expect(res.body.line_items).toEqual([
+			{ description: 'Tea', amount: 300, quantity: 1 },
+			{ description: 'Cup', amount: 150, quantity: 2, image: 'https://shop.example/cup.png', external_product_num: 'SKU-1' },
+		]);
+		expect((await create({ mode: 'customer', currency: 'JPY', line_items: [{ description: 'Card on file', amount: 0 }] })).status).toBe(200);
+	});
+});
+
 describe('fraud_details (FraudDetails: customer_ip and customer_email required)', () => {
 	it.each([
 		[{ customer_ip: '192.0.2.1' }, 'fraud_details.customer_email'],
