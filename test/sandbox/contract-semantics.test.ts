@@ -323,3 +323,19 @@ describe('GET /payment_methods (ListOfAvailablePaymentMethod)', () => {
 		expect(res.body[0]).toEqual({ type_slug: 'credit_card', currency: 'JPY', name_en: 'Credit Card', name_ja: 'クレジットカード', name_ko: '신용카드' });
 	});
 });
+
+describe('card declines as HTTP 502 (KOMOJU plugins handle both)', () => {
+	it('gives a 502 decline through a status fault, creating nothing; the next request is normal', async () => {
+		const decline = { error: { code: 'insufficient_funds', message: 'The card has insufficient funds.', param: null, details: {} } };
+		sb.injectFault({ method: 'POST', path: '/api/v1/payments', exact: true, action: { status: 502, body: decline } });
+		const res = await pay({}, { idempotencyKey: 'decline-1' });
+		expect(res.status).toBe(502);
+		expect(res.headers.get('content-type')).toContain('application/json');
+		expect(res.body).toEqual(decline);
+		expect(sb.payments()).toHaveLength(0);
+		expect(sb.events()).toHaveLength(0);
+		// a fault stores no idempotent result: the retry with the same key is processed
+		expect((await pay({}, { idempotencyKey: 'decline-1' })).status).toBe(200);
+		expectError(await pay({ payment_details: card('4123111111111000') }), 402, 'insufficient_funds');
+	});
+});
