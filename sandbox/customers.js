@@ -5,7 +5,7 @@
 
 const { ApiError, invalid, missing } = require('./errors');
 const { parseCard, scrubbed, assertNotExpired } = require('./cards');
-const { isBlank, rejectUnknown, currency, optionalEmail, optionalEnum, metadata, LOCALES } = require('./validate');
+const { isBlank, rejectUnknown, currency, optionalEmail, metadata } = require('./validate');
 const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
 const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
@@ -19,7 +19,8 @@ const { usableToken, unknownToken } = require('./tokens');
  * @typedef {import('./state').ApiKey} ApiKey
  */
 
-const FIELDS = new Set(['payment_details', 'email', 'currency', 'metadata', 'locale']);
+/** The contract's `CreateCustomerRequest` / `UpdateCustomerRequest` fields; anything else (e.g. `locale`) is 422. */
+const FIELDS = new Set(['payment_details', 'email', 'currency', 'metadata']);
 
 /** @param {Env & { scenario: string | null }} env @returns {Result} */
 function createCustomer(env) {
@@ -30,9 +31,8 @@ function createCustomer(env) {
 	const source = storedCard(env, body.payment_details, cur);
 	const email = optionalEmail(body.email, 'email');
 	const meta = metadata(body.metadata, 'metadata');
-	const locale = optionalEnum(body.locale, 'locale', LOCALES);
 	source.consume();
-	const customer = storeCustomer(state, { merchant: auth.merchant, email: email || null, currency: cur, metadata: meta, locale: locale || null, card: source.card, scenario: env.scenario });
+	const customer = storeCustomer(state, { merchant: auth.merchant, email: email || null, currency: cur, metadata: meta, locale: null, card: source.card, scenario: env.scenario });
 	return { status: 200, body: present(customer) };
 }
 
@@ -100,7 +100,7 @@ function listCustomers(env) {
 
 /**
  * PATCH: any of the create fields; each given field replaces the stored one (`metadata` as a whole).
- * `null` clears `email`, `currency`, `locale` and `metadata`; `payment_details` cannot be cleared.
+ * `null` clears `email`, `currency` and `metadata`; `payment_details` cannot be cleared.
  * @param {Env} env @returns {Result}
  */
 function updateCustomer(env) {
@@ -118,7 +118,6 @@ function updateCustomer(env) {
 	}
 	if ('email' in body) next.email = optionalEmail(body.email, 'email') || null;
 	if ('metadata' in body) next.metadata = metadata(body.metadata, 'metadata');
-	if ('locale' in body) next.locale = optionalEnum(body.locale, 'locale', LOCALES) || null;
 	source?.consume();
 	Object.assign(customer, next);
 	recordEvent(state, customer.merchant, 'customer.updated', present(customer));
@@ -159,7 +158,8 @@ function present(c) {
 		email: c.email,
 		currency: c.currency,
 		metadata: { ...c.metadata },
-		locale: c.locale,
+		// contract Customer.locale is a Locale, never null: shown only when known (a session's default_locale)
+		...(c.locale === null ? {} : { locale: c.locale }),
 		source: scrubbed(c.card),
 		created_at: iso(c.createdAt),
 	};

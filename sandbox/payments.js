@@ -21,7 +21,7 @@ const { newId, iso, nextSeq } = require('./state');
 const { recordEvent } = require('./events');
 const { chargeableCustomer } = require('./customers');
 const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
-const { TOKEN_LIFETIME_MS, usableToken } = require('./tokens');
+const { TOKEN_LIFETIME_MS, usableToken, invalidToken } = require('./tokens');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -36,7 +36,14 @@ const CREATE_FIELDS = new Set([
 	'amount', 'currency', 'payment_details', 'customer', 'capture', 'description', 'tax', 'external_order_num',
 	'return_url', 'cancel_url', 'locale', 'metadata', 'fraud_details',
 ]);
-const FRAUD_FIELDS = new Set(['customer_ip', 'customer_email', 'browser_language', 'browser_user_agent']);
+/** `FraudDetails` (contract): `customer_ip` and `customer_email` are required once the object is sent. */
+const FRAUD_FIELDS = new Set([
+	'customer_ip', 'customer_email', 'customer_id', 'browser_language', 'browser_user_agent', 'browser_session_id', 'phone',
+]);
+const FRAUD_REQUIRED = ['customer_ip', 'customer_email'];
+
+/** The sandbox charges no payment method fee, so `total = amount + tax`. */
+const PAYMENT_METHOD_FEE = 0;
 const STATUSES = new Set(['pending', 'authorized', 'captured', 'cancelled', 'expired', 'refunded', 'failed']);
 
 /** Methods enabled for the sandbox merchant, per currency (the sandbox's own list). */
@@ -44,7 +51,41 @@ const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
 	JPY: ['credit_card', 'konbini', 'paypay', 'bank_transfer'],
 	USD: ['credit_card'],
 });
-const CARD_BRANDS = ['visa', 'master', 'jcb', 'american_express', 'diners_club'];
+/** Display names of the sandbox merchant's methods (contract `AvailablePaymentMethod` requires all three). */
+const METHOD_NAMES = /** @type {Record<string, { en: string, ja: string, ko: string }>} */ ({
+	credit_card: { en: 'Credit Card', ja: 'クレジットカード', ko: '신용카드' },
+	konbini: { en: 'Konbini', ja: 'コンビニ', ko: '편의점' },
+	paypay: { en: 'PayPay', ja: 'PayPay', ko: 'PayPay' },
+	bank_transfer: { en: 'Bank Transfer', ja: '銀行振込', ko: '은행 송금' },
+});
+
+/**
+ * The consumption tax KOMOJU adds when `tax` is omitted or "auto" (contract
+ * `CreatePaymentRequestWithPaymentDetailsTax`: "Japan's highest consumption tax rate"; docs
+ * sample: amount 300, tax 30): 10 % of `amount`, rounded down to the currency's smallest unit
+ * (KOMOJU does not say how it rounds; rounding down is the common practice of Japanese
+ * merchants). Applied to every currency, as KOMOJU names no exception. Integer arithmetic, so
+ * exact for every safe integer.
+ * @param {number} amount
+ */
+function consumptionTax(amount) {
+	return (amount - (amount % 10)) / 10;
+}
+
+/**
+ * `tax` as the contract types it: an integer >= 0 or the string "auto". `undefined` (omitted)
+ * answers `undefined`; "auto" answers `'auto'`. Digit strings such as "0" are refused, and so are
+ * `null` and "" (unlike other optional fields): silently adding 10 % for a client that meant
+ * "no tax" would hide the bug.
+ * @param {unknown} v @param {string} param
+ * @returns {number | 'auto' | undefined}
+ */
+function parseTax(v, param) {
+	if (v === undefined) return undefined;
+	if (v === 'auto') return 'auto';
+	if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+	throw invalid(param, 'must be an integer greater than or equal to 0, or "auto"');
+}
 
 /** @param {string} currency */
 function enabledTypes(currency) {
@@ -63,8 +104,13 @@ function createPayment(env) {
 	const currency = requireCurrency(body.currency, 'currency');
 	const capture = optionalBoolean(body.capture, 'capture', true);
 	const description = optionalString(body.description, 'description') || null;
-	const tax = isBlank(body.tax) ? 0 : nonNegativeInteger(body.tax, 'tax');
+	const taxIn = parseTax(body.tax, 'tax');
+	const taxAuto = typeof taxIn !== 'number';
+	const tax = typeof taxIn === 'number' ? taxIn : consumptionTax(amount);
 	const externalOrderNum = optionalString(body.external_order_num, 'external_order_num') || null;
+	if (externalOrderNum !== null && orderNumberUsed(state, auth.merchant, externalOrderNum)) {
+		throw invalid('external_order_num', 'this merchant already has a payment with this external_order_num');
+	}
 	const returnUrl = optionalHttpUrl(body.return_url, 'return_url');
 	const cancelUrl = optionalHttpUrl(body.cancel_url, 'cancel_url');
 	const locale = optionalEnum(body.locale, 'locale', LOCALES) || null;
@@ -86,7 +132,7 @@ function createPayment(env) {
 	if (env.scenario === 'insufficient_funds') throw new ApiError(402, 'insufficient_funds', 'The card has insufficient funds.', null);
 
 	const payment = storePayment(state, {
-		merchant: auth.merchant, amount, tax, currency, customerId: source.customerId, card: source.card, description,
+		merchant: auth.merchant, amount, tax, taxAuto, currency, customerId: source.customerId, card: source.card, description,
 		externalOrderNum, metadata: meta, locale, sessionId: null, capture, source: source.source, fraudDetails, returnUrl, cancelUrl,
 	});
 	source.consume(payment.id);
@@ -96,7 +142,7 @@ function createPayment(env) {
 /**
  * Creates the payment (authorized or captured) and records its event.
  * @param {State} state
- * @param {{ merchant: string, amount: number, tax: number, currency: string, customerId: string | null, card: Card,
+ * @param {{ merchant: string, amount: number, tax: number, taxAuto: boolean, currency: string, customerId: string | null, card: Card,
  *   description: string | null, externalOrderNum: string | null, metadata: Record<string, string>, locale: string | null,
  *   sessionId: string | null, capture: boolean, source: string, fraudDetails: Record<string, string> | null,
  *   returnUrl: string | null, cancelUrl: string | null }} input
@@ -127,10 +173,21 @@ function storePayment(state, input) {
 		fraudDetails: input.fraudDetails,
 		returnUrl: input.returnUrl,
 		cancelUrl: input.cancelUrl,
+		taxAuto: input.taxAuto,
 	};
 	state.payments.set(payment.id, payment);
 	recordEvent(state, payment.merchant, input.capture ? 'payment.captured' : 'payment.authorized', present(payment));
 	return payment;
+}
+
+/**
+ * Does this merchant already have a payment with this `external_order_num`? Refused payments
+ * are never stored, so a declined attempt does not use the number up.
+ * @param {State} state @param {string} merchant @param {string} orderNum
+ */
+function orderNumberUsed(state, merchant, orderNum) {
+	for (const p of state.payments.values()) if (p.merchant === merchant && p.externalOrderNum === orderNum) return true;
+	return false;
 }
 
 /** @param {unknown} v @returns {Record<string, string> | null} */
@@ -138,6 +195,7 @@ function parseFraudDetails(v) {
 	if (isBlank(v)) return null;
 	if (!isPlainObject(v)) throw invalid('fraud_details', 'must be an object');
 	rejectUnknown(v, FRAUD_FIELDS, 'fraud_details.');
+	for (const key of FRAUD_REQUIRED) if (isBlank(v[key])) throw missing(`fraud_details.${key}`);
 	/** @type {Record<string, string>} */
 	const out = {};
 	for (const [k, val] of Object.entries(v)) {
@@ -168,14 +226,14 @@ function tokenSource(state, auth, id, amount, currency) {
 	const p = 'payment_details';
 	const now = state.clock();
 	/** @param {string} why */
-	const unusable = (why) => invalid(p, why);
+	const unusable = (why) => invalidToken(why);
 	const secure = state.secureTokens.get(id);
 	// a secure token made by a session's hosted page belongs to that session and cannot pay here
 	if (secure && secure.merchant === auth.merchant && secure.sessionId === null) {
 		if (secure.paymentId !== null) throw unusable('the secure token has already been used for a payment');
 		if (now >= secure.createdAt + TOKEN_LIFETIME_MS) throw unusable('the secure token has expired (24 hours after creation)');
 		if (secure.status === 'NEEDS_VERIFY') throw unusable('the secure token is not verified yet (verification_status NEEDS_VERIFY); send the customer to its authentication_url first');
-		if (secure.status === 'ERRORED') throw new ApiError(402, 'request_failed', 'The secure token failed 3D Secure authentication (verification_status ERRORED); it cannot pay.', p);
+		if (secure.status === 'ERRORED') throw invalidToken('the secure token failed 3D Secure authentication (verification_status ERRORED); it cannot pay', 402);
 		if (amount !== secure.amount) throw invalid('amount', 'must equal the amount of the secure token');
 		if (currency !== secure.currency) throw invalid('currency', 'must equal the currency of the secure token');
 		return {
@@ -246,15 +304,22 @@ function updatePayment(env) {
 }
 
 /**
- * @param {Payment} payment @param {string} verb e.g. "captured" @param {string} allowed e.g. "authorized"
+ * A transition the payment's status refuses: 422 with the code KOMOJU's own plugins handle
+ * (`not_capturable`, `not_refundable`, `not_cancellable`), param null.
+ * @param {Payment} payment @param {string} code @param {string} verb e.g. "captured" @param {string} allowed e.g. "authorized"
  */
-function wrongStatus(payment, verb, allowed) {
+function wrongStatus(payment, code, verb, allowed) {
 	return new ApiError(
 		422,
-		'unprocessable_entity',
+		code,
 		`The payment cannot be ${verb}: its status is ${payment.status}. Only ${allowed} payments can be ${verb}.`,
 		null,
 	);
+}
+
+/** What the payment charges: `amount + tax + payment_method_fee` (contract `Payment.total`). @param {Payment} p */
+function totalOf(p) {
+	return p.amount + p.tax + PAYMENT_METHOD_FEE;
 }
 
 /** @param {unknown} v @param {string} param */
@@ -264,38 +329,57 @@ function positiveAmount(v, param) {
 	return n;
 }
 
-/** POST /payments/{id}/capture: optional `amount` (partial, 1..authorized) and `tax`. @param {Env} env @returns {Result} */
+/**
+ * POST /payments/{id}/capture: optional `amount` (before tax, 1..authorized; omitted = the whole
+ * authorized amount) and `tax` (integer or "auto" = 10 % of the captured amount; omitted = the
+ * payment's own rule: recomputed at 10 % when it was added automatically, else kept). The
+ * captured `amount + tax` may not exceed what was authorized.
+ * @param {Env} env @returns {Result}
+ */
 function capturePayment(env) {
 	const payment = find(env);
 	const body = env.body;
 	rejectUnknown(body, new Set(['amount', 'tax']), '');
 	const amount = isBlank(body.amount) ? payment.amount : positiveAmount(body.amount, 'amount');
-	const tax = isBlank(body.tax) ? payment.tax : nonNegativeInteger(body.tax, 'tax');
-	if (payment.status !== 'authorized') throw wrongStatus(payment, 'captured', 'authorized');
-	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount (${payment.amount})`);
+	const taxIn = parseTax(body.tax, 'tax');
+	if (payment.status !== 'authorized') throw wrongStatus(payment, 'not_capturable', 'captured', 'authorized');
+	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount before tax (${payment.amount} ${payment.currency})`);
+	const taxAuto = taxIn === 'auto' || (taxIn === undefined && payment.taxAuto);
+	const tax = typeof taxIn === 'number' ? taxIn : taxAuto ? consumptionTax(amount) : payment.tax;
+	const authorizedTotal = payment.amount + payment.tax;
+	if (amount + tax > authorizedTotal) {
+		throw invalid('tax', `amount + tax must not exceed the authorized amount with tax (${authorizedTotal} ${payment.currency})`);
+	}
 	payment.amount = amount;
 	payment.tax = tax;
+	payment.taxAuto = taxAuto;
 	payment.status = 'captured';
 	payment.capturedAt = env.state.clock();
 	return changed(env.state, payment, ['payment.captured']);
 }
 
-/** POST /payments/{id}/refund: optional `amount` (default: what is left) and `description`. @param {Env} env @returns {Result} */
+/**
+ * POST /payments/{id}/refund: optional `amount` and `description`. Refunds include tax
+ * (contract `Refund.amount`): the default refunds `total - amount_refunded`, and a partial
+ * `amount` may go up to that.
+ * @param {Env} env @returns {Result}
+ */
 function refundPayment(env) {
 	const { state, body } = env;
 	const payment = find(env);
 	rejectUnknown(body, new Set(['amount', 'description']), '');
 	const requested = isBlank(body.amount) ? null : nonNegativeInteger(body.amount, 'amount');
 	const description = optionalString(body.description, 'description') || null;
-	if (payment.status !== 'captured') throw wrongStatus(payment, 'refunded', 'captured');
-	const remaining = payment.amount - payment.amountRefunded;
+	if (payment.status !== 'captured') throw wrongStatus(payment, 'not_refundable', 'refunded', 'captured');
+	const total = totalOf(payment);
+	const remaining = total - payment.amountRefunded;
 	const amount = requested === null ? remaining : requested;
 	if (amount === 0) throw invalid('amount', requested === null ? 'nothing is left to refund' : 'must be greater than 0');
-	if (amount > remaining) throw invalid('amount', `must not exceed the amount not yet refunded (${remaining} ${payment.currency})`);
+	if (amount > remaining) throw invalid('amount', `must not exceed the amount not yet refunded, tax included (${remaining} ${payment.currency})`);
 	payment.refunds.push({ id: newId(), amount, currency: payment.currency, description, createdAt: state.clock() });
 	payment.amountRefunded += amount;
 	const types = ['payment.refund.created'];
-	if (payment.amountRefunded === payment.amount) {
+	if (payment.amountRefunded === total) {
 		payment.status = 'refunded';
 		types.push('payment.refunded');
 	}
@@ -306,7 +390,7 @@ function refundPayment(env) {
 function cancelPayment(env) {
 	const payment = find(env);
 	rejectUnknown(env.body, new Set(), '');
-	if (payment.status !== 'pending' && payment.status !== 'authorized') throw wrongStatus(payment, 'cancelled', 'pending or authorized');
+	if (payment.status !== 'pending' && payment.status !== 'authorized') throw wrongStatus(payment, 'not_cancellable', 'cancelled', 'pending or authorized');
 	payment.status = 'cancelled';
 	return changed(env.state, payment, ['payment.cancelled']);
 }
@@ -326,8 +410,8 @@ function present(p) {
 		status: p.status,
 		amount: p.amount,
 		tax: p.tax,
-		total: p.amount + p.tax,
-		payment_method_fee: 0,
+		total: totalOf(p),
+		payment_method_fee: PAYMENT_METHOD_FEE,
 		currency: p.currency,
 		customer: p.customerId,
 		payment_deadline: null,
@@ -340,6 +424,10 @@ function present(p) {
 		amount_refunded: p.amountRefunded,
 		locale: p.locale,
 		session: p.sessionId,
+		customer_family_name: null,
+		customer_given_name: null,
+		mcc: null,
+		statement_descriptor: null,
 		refunds: p.refunds.map((r) => ({
 			id: r.id,
 			resource: 'refund',
@@ -359,13 +447,23 @@ function view(p) {
 	return { ...present(p), merchant: p.merchant, paidWith: p.source, card: cardView(p.card) };
 }
 
-/** @param {Env} env @returns {Result} */
+/**
+ * GET /payment_methods: a bare JSON array of `AvailablePaymentMethod` (`type_slug`, `currency`,
+ * `name_en`, `name_ja`, `name_ko`; the optional `subtypes` and `secure_token_supported` are not modelled).
+ * @param {Env} env @returns {Result}
+ */
 function listPaymentMethods(env) {
 	noQuery(env.query);
 	return {
 		status: 200,
 		body: Object.entries(PAYMENT_METHODS).flatMap(([currency, types]) =>
-			types.map((type) => ({ type_slug: type, currency, customer_fee: 0, brands: type === 'credit_card' ? CARD_BRANDS : [] })),
+			types.map((type) => ({
+				type_slug: type,
+				currency,
+				name_en: METHOD_NAMES[type].en,
+				name_ja: METHOD_NAMES[type].ja,
+				name_ko: METHOD_NAMES[type].ko,
+			})),
 		),
 	};
 }
@@ -381,6 +479,7 @@ module.exports = {
 	cancelPayment,
 	listPaymentMethods,
 	enabledTypes,
+	orderNumberUsed,
 	present,
 	view,
 };

@@ -13,7 +13,7 @@
 const { ApiError, invalid, missing } = require('./errors');
 const { parseCard } = require('./cards');
 const {
-	isBlank, isPlainObject, rejectUnknown, requireAmount, requireCurrency, currency, optionalString, optionalEmail,
+	isBlank, isPlainObject, rejectUnknown, requireAmount, requireCurrency, optionalString, optionalEmail,
 	optionalEnum, optionalHttpUrl, integerInRange, nonNegativeInteger, metadata, LOCALES,
 } = require('./validate');
 const { newId, iso } = require('./state');
@@ -37,7 +37,8 @@ const CREATE_FIELDS = new Set([
 ]);
 const MODES = ['payment', 'customer', 'customer_payment'];
 const PAYMENT_DATA_FIELDS = new Set(['external_order_num', 'capture', 'name', 'description']);
-const LINE_ITEM_FIELDS = new Set(['description', 'amount', 'quantity', 'image']);
+/** SDK `LineItem`. */
+const LINE_ITEM_FIELDS = new Set(['description', 'amount', 'quantity', 'image', 'external_product_num']);
 const MAX_EXPIRES_IN = 86400;
 const CARD_FORM_FIELDS = ['number', 'month', 'year', 'verification_value', 'name'];
 
@@ -47,24 +48,23 @@ function createSession(env) {
 	rejectUnknown(body, CREATE_FIELDS, '');
 	const mode = /** @type {Session['mode']} */ (optionalEnum(isBlank(body.mode) ? undefined : body.mode, 'mode', MODES) || 'payment');
 	const pays = mode !== 'customer';
-	/** @type {number | null} */
-	let amount = null;
-	/** @type {string | null} */
-	let cur = null;
+	// contract CreateSessionRequestWith{Payment,CustomerPayment}Mode: amount > 0; ...WithCustomerMode: amount optional, defaults to 0
+	let amount = 0;
 	if (pays) {
 		amount = requireAmount(body.amount, 'amount');
-		cur = requireCurrency(body.currency, 'currency');
-	} else {
-		if (!isBlank(body.amount)) throw invalid('amount', 'not used in customer mode');
-		cur = isBlank(body.currency) ? null : currency(body.currency, 'currency');
+		if (amount === 0) throw invalid('amount', `must be greater than 0 in ${mode} mode`);
+	} else if (!isBlank(body.amount)) {
+		amount = nonNegativeInteger(body.amount, 'amount');
+		if (amount !== 0) throw invalid('amount', 'must be 0 (or omitted) in customer mode: nothing is charged');
 	}
+	const cur = requireCurrency(body.currency, 'currency');
 	const returnUrl = optionalHttpUrl(body.return_url, 'return_url');
 	const email = optionalEmail(body.email, 'email') || null;
 	const expiresIn = isBlank(body.expires_in_seconds) ? MAX_EXPIRES_IN : integerInRange(body.expires_in_seconds, 'expires_in_seconds', 1, MAX_EXPIRES_IN);
 	const externalCustomerId = optionalString(body.external_customer_id, 'external_customer_id') || null;
 	const paymentTypes = parsePaymentTypes(body.payment_types, mode, cur);
 	const defaultLocale = optionalEnum(body.default_locale, 'default_locale', LOCALES) || null;
-	const lineItems = parseLineItems(body.line_items, amount);
+	const lineItems = parseLineItems(body.line_items);
 	const meta = metadata(body.metadata, 'metadata');
 	const paymentData = parsePaymentData(body.payment_data, pays);
 
@@ -116,30 +116,27 @@ function parsePaymentTypes(v, mode, cur) {
 }
 
 /**
- * `{ description*, amount*, quantity*, image }` each; their sum (amount × quantity) must equal the session amount.
- * @param {unknown} v @param {number | null} amount
+ * SDK `LineItem` each: `description`* and `amount`* (the sandbox requires them: a line item is
+ * shown on the page), `quantity` (>= 1, default 1), `image` (http(s) URL), `external_product_num`.
+ * KOMOJU documents no rule tying the line items to the session `amount`, so none is enforced.
+ * @param {unknown} v
  */
-function parseLineItems(v, amount) {
+function parseLineItems(v) {
 	if (isBlank(v)) return [];
-	if (amount === null) throw invalid('line_items', 'not used in customer mode');
 	if (!Array.isArray(v)) throw invalid('line_items', 'must be an array');
-	let sum = 0;
-	const items = v.map((item, i) => {
+	return v.map((item, i) => {
 		const p = `line_items.${i}`;
 		if (!isPlainObject(item)) throw invalid(p, 'must be an object');
 		rejectUnknown(item, LINE_ITEM_FIELDS, `${p}.`);
 		if (isBlank(item.description)) throw missing(`${p}.description`);
 		const description = /** @type {string} */ (optionalString(item.description, `${p}.description`));
 		const itemAmount = requireAmount(item.amount, `${p}.amount`);
-		if (isBlank(item.quantity)) throw missing(`${p}.quantity`);
-		const quantity = nonNegativeInteger(item.quantity, `${p}.quantity`);
+		const quantity = isBlank(item.quantity) ? 1 : nonNegativeInteger(item.quantity, `${p}.quantity`);
 		if (quantity < 1) throw invalid(`${p}.quantity`, 'must be at least 1');
 		const image = optionalHttpUrl(item.image, `${p}.image`);
-		sum += itemAmount * quantity;
-		return { description, amount: itemAmount, quantity, ...(image ? { image } : {}) };
+		const productNum = optionalString(item.external_product_num, `${p}.external_product_num`);
+		return { description, amount: itemAmount, quantity, ...(image ? { image } : {}), ...(productNum ? { external_product_num: productNum } : {}) };
 	});
-	if (sum !== amount) throw invalid('line_items', `the line items add up to ${sum}, not the session amount ${amount}`);
-	return items;
 }
 
 /** @param {unknown} v @param {boolean} pays @returns {Record<string, string>} */
@@ -234,7 +231,7 @@ function view(state, s) {
 function formPage(s, error) {
 	const others = s.paymentTypes.filter((t) => t !== 'credit_card');
 	const cards = s.paymentTypes.includes('credit_card');
-	const what = s.amount === null ? 'Save a card' : `Amount: ${s.amount} ${escapeHtml(String(s.currency))}`;
+	const what = s.mode === 'customer' ? 'Save a card' : `Amount: ${s.amount} ${escapeHtml(String(s.currency))}`;
 	return page(
 		'KOMOJU sandbox checkout',
 		`<h1>KOMOJU sandbox checkout</h1>
@@ -330,6 +327,10 @@ function hostedPage(state, method, id, query, form) {
  */
 function pay(state, session, card, consume) {
 	if (session.scenario === 'insufficient_funds') return showForm(session, 'The card has insufficient funds.');
+	const orderNum = session.paymentData.external_order_num || null;
+	if (session.mode !== 'customer' && orderNum !== null && payments.orderNumberUsed(state, session.merchant, orderNum)) {
+		return showForm(session, 'This order number (external_order_num) has already been paid.');
+	}
 	if (session.mode !== 'payment') {
 		const customer = customers.storeCustomer(state, {
 			merchant: session.merchant, email: session.email, currency: session.currency, metadata: {}, locale: session.defaultLocale, card, scenario: null,
@@ -341,11 +342,12 @@ function pay(state, session, card, consume) {
 			merchant: session.merchant,
 			amount: /** @type {number} */ (session.amount),
 			tax: 0,
+			taxAuto: false,
 			currency: /** @type {string} */ (session.currency),
 			customerId: session.customerId,
 			card,
 			description: session.paymentData.description || null,
-			externalOrderNum: session.paymentData.external_order_num || null,
+			externalOrderNum: orderNum,
 			metadata: {},
 			locale: session.defaultLocale,
 			sessionId: session.id,

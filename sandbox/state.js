@@ -31,7 +31,7 @@ const { RequestLog } = require('./record');
  *   capturedAt: number | null, externalOrderNum: string | null, metadata: Record<string, string>,
  *   createdAt: number, amountRefunded: number, locale: string | null, sessionId: string | null,
  *   refunds: Refund[], source: string, fraudDetails: Record<string, string> | null,
- *   returnUrl: string | null, cancelUrl: string | null
+ *   returnUrl: string | null, cancelUrl: string | null, taxAuto: boolean
  * }} Payment
  * @typedef {{
  *   id: string, merchant: string, card: Card, currency: string | null, createdAt: number,

@@ -46,9 +46,18 @@ function createToken(env) {
 function usableToken(state, auth, id) {
 	const token = state.tokens.get(id);
 	if (!token || token.merchant !== auth.merchant) return undefined;
-	if (token.usedAt !== null) throw invalid('payment_details', 'the token has already been used');
-	if (state.clock() >= token.createdAt + TOKEN_LIFETIME_MS) throw invalid('payment_details', 'the token has expired (24 hours after creation)');
+	if (token.usedAt !== null) throw invalidToken('the token has already been used');
+	if (state.clock() >= token.createdAt + TOKEN_LIFETIME_MS) throw invalidToken('the token has expired (24 hours after creation)');
 	return token;
+}
+
+/**
+ * A token or secure token that exists but cannot pay (used, expired, not verified, failed 3DS):
+ * `invalid_token` with param `payment_details`, the code KOMOJU's own plugins handle.
+ * @param {string} why @param {number} [status] 422, or 402 for a failed 3DS authentication
+ */
+function invalidToken(why, status = 422) {
+	return new ApiError(status, 'invalid_token', `The token in payment_details cannot be used: ${why}.`, 'payment_details');
 }
 
 /** 404 for a `payment_details` id that names nothing usable. */
@@ -74,4 +83,4 @@ function view(t) {
 	};
 }
 
-module.exports = { createToken, view, usableToken, unknownToken, TOKEN_LIFETIME_MS };
+module.exports = { createToken, view, usableToken, unknownToken, invalidToken, TOKEN_LIFETIME_MS };

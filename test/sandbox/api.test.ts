@@ -283,7 +283,6 @@ describe('customers', () => {
 			email: 'taro@example.com',
 			currency: 'JPY',
 			metadata: { order: '42' },
-			locale: null,
 			source: { type: 'credit_card', brand: 'master', last_four_digits: '5007', month: 8, year: FUTURE_YEAR, name: 'Taro Test' },
 			created_at: expect.any(String),
 		});

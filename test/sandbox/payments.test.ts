@@ -51,6 +51,10 @@ describe('POST /payments with a card', () => {
 			amount_refunded: 0,
 			locale: 'en',
 			session: null,
+			customer_family_name: null,
+			customer_given_name: null,
+			mcc: null,
+			statement_descriptor: null,
 			refunds: [],
 			refund_requests: [],
 		});
@@ -59,7 +63,7 @@ describe('POST /payments with a card', () => {
 	});
 
 	it('authorizes only with capture: false', async () => {
-		const res = await pay({ capture: false, amount: '500' });
+		const res = await pay({ capture: false, amount: '500', tax: 0 });
 		expect(res.body).toMatchObject({ status: 'authorized', amount: 500, captured_at: null, tax: 0, total: 500 });
 		expect(eventTypes()).toEqual(['payment.authorized']);
 	});
@@ -143,14 +147,14 @@ describe('capture, refund and cancel', () => {
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ status: 'captured', amount: 1000, captured_at: expect.any(String) });
 		const again = await call(sb, 'POST', `/api/v1/payments/${id}/capture`);
-		expectError(again, 422, 'unprocessable_entity');
+		expectError(again, 422, 'not_capturable');
 		expect(again.body.error.message).toBe('The payment cannot be captured: its status is captured. Only authorized payments can be captured.');
 		expect(eventTypes()).toEqual(['payment.authorized', 'payment.captured']);
 	});
 
 	it('refuses to capture a payment captured at creation', async () => {
 		const id = (await pay()).body.id;
-		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'not_capturable');
 	});
 
 	it('captures part of the authorized amount; amount and total become the captured amount', async () => {
@@ -160,13 +164,13 @@ describe('capture, refund and cancel', () => {
 		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`, { json: { foo: 1 } }), 422, 'invalid_parameter', 'foo');
 		const res = await call(sb, 'POST', `/api/v1/payments/${id}/capture`, { json: { amount: 600, tax: 60 } });
 		expect(res.body).toMatchObject({ status: 'captured', amount: 600, tax: 60, total: 660 });
-		const refund = await call(sb, 'POST', `/api/v1/payments/${id}/refund`, { json: { amount: 601 } });
+		const refund = await call(sb, 'POST', `/api/v1/payments/${id}/refund`, { json: { amount: 661 } });
 		expectError(refund, 422, 'invalid_parameter', 'amount');
-		expect(refund.body.error.message).toContain('600');
+		expect(refund.body.error.message).toContain('660 JPY');
 	});
 
 	it('refunds in parts; the payment stays captured until fully refunded', async () => {
-		const id = (await pay()).body.id;
+		const id = (await pay({ tax: 0 })).body.id;
 		const first = await call(sb, 'POST', `/api/v1/payments/${id}/refund`, { json: { amount: 300, description: 'broken' } });
 		expect(first.status).toBe(200);
 		expect(first.body).toMatchObject({ status: 'captured', amount_refunded: 300 });
@@ -181,22 +185,22 @@ describe('capture, refund and cancel', () => {
 		expect(second.body).toMatchObject({ status: 'refunded', amount_refunded: 1000 });
 		expect(second.body.refunds).toHaveLength(2);
 		const again = await call(sb, 'POST', `/api/v1/payments/${id}/refund`);
-		expectError(again, 422, 'unprocessable_entity');
+		expectError(again, 422, 'not_refundable');
 		expect(again.body.error.message).toBe('The payment cannot be refunded: its status is refunded. Only captured payments can be refunded.');
 		expect(eventTypes()).toEqual(['payment.captured', 'payment.refund.created', 'payment.refund.created', 'payment.refunded']);
 		expect(sb.events()[0].data).toEqual(second.body);
 		expect(sb.events()[1].data).toEqual(second.body);
 	});
 
-	it('refunds everything by default', async () => {
+	it('refunds everything by default, tax included', async () => {
 		const id = (await pay()).body.id;
 		const res = await call(sb, 'POST', `/api/v1/payments/${id}/refund`);
-		expect(res.body).toMatchObject({ status: 'refunded', amount_refunded: 1000, refunds: [expect.objectContaining({ amount: 1000, description: null })] });
+		expect(res.body).toMatchObject({ status: 'refunded', amount: 1000, tax: 100, total: 1100, amount_refunded: 1100, refunds: [expect.objectContaining({ amount: 1100, description: null })] });
 	});
 
 	it('refuses to refund an authorized payment', async () => {
 		const id = await authorized();
-		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/refund`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/refund`), 422, 'not_refundable');
 	});
 
 	it('cancels an authorized payment, not a captured or cancelled one', async () => {
@@ -204,11 +208,11 @@ describe('capture, refund and cancel', () => {
 		const res = await call(sb, 'POST', `/api/v1/payments/${id}/cancel`);
 		expect(res.body).toMatchObject({ status: 'cancelled' });
 		const again = await call(sb, 'POST', `/api/v1/payments/${id}/cancel`);
-		expectError(again, 422, 'unprocessable_entity');
+		expectError(again, 422, 'not_cancellable');
 		expect(again.body.error.message).toBe('The payment cannot be cancelled: its status is cancelled. Only pending or authorized payments can be cancelled.');
-		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${id}/capture`), 422, 'not_capturable');
 		const captured = (await pay()).body.id;
-		expectError(await call(sb, 'POST', `/api/v1/payments/${captured}/cancel`), 422, 'unprocessable_entity');
+		expectError(await call(sb, 'POST', `/api/v1/payments/${captured}/cancel`), 422, 'not_cancellable');
 		expect(eventTypes()).toEqual(['payment.authorized', 'payment.cancelled', 'payment.captured']);
 	});
 
@@ -244,7 +248,7 @@ describe('paying with a secure token', () => {
 		const res = await pay({ payment_details: t.id });
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ status: 'captured', payment_details: { brand: 'visa', last_four_digits: '5000' } });
-		expectError(await pay({ payment_details: t.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: t.id }), 422, 'invalid_token', 'payment_details');
 		expect(sb.secureTokens()[0].payment).toBe(res.body.id);
 	});
 
@@ -253,12 +257,12 @@ describe('paying with a secure token', () => {
 		expect((await pay({ payment_details: t.id })).status).toBe(200);
 	});
 
-	it('refuses NEEDS_VERIFY (422) and ERRORED (402) tokens', async () => {
+	it('refuses NEEDS_VERIFY (422) and ERRORED (402) tokens with invalid_token', async () => {
 		const pending = await secureToken(CARDS.visa.successChallenge);
-		expectError(await pay({ payment_details: pending.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: pending.id }), 422, 'invalid_token', 'payment_details');
 		const failed = await secureToken(CARDS.visa.failureFrictionless);
 		await openAuthPage(failed.authentication_url);
-		expectError(await pay({ payment_details: failed.id }), 402, 'request_failed', 'payment_details');
+		expectError(await pay({ payment_details: failed.id }), 402, 'invalid_token', 'payment_details');
 		expect(sb.payments()).toHaveLength(0);
 	});
 
@@ -275,7 +279,7 @@ describe('paying with a secure token', () => {
 		expectError(await pay({ payment_details: other.body.id }), 404, 'not_found', 'payment_details');
 		const t = await secureToken(VISA);
 		sb.advanceClock(24 * 3600 * 1000);
-		expectError(await pay({ payment_details: t.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: t.id }), 422, 'invalid_token', 'payment_details');
 	});
 
 	it('pays with a customer’s secure token and names the customer', async () => {
@@ -297,7 +301,7 @@ describe('tokens', () => {
 		});
 		const payment = await pay({ payment_details: res.body.id });
 		expect(payment.body).toMatchObject({ status: 'captured', payment_details: { last_four_digits: '1111' } });
-		expectError(await pay({ payment_details: res.body.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: res.body.id }), 422, 'invalid_token', 'payment_details');
 		expect(sb.tokens()[0]).toMatchObject({ id: res.body.id, payment: payment.body.id, usedAt: expect.any(String) });
 		expect((await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA) } })).status).toBe(200);
 	});
@@ -316,7 +320,7 @@ describe('tokens', () => {
 		sb.advanceClock(24 * 3600 * 1000 - 1000);
 		const fresh = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card(VISA) } })).body;
 		sb.advanceClock(1000);
-		expectError(await pay({ payment_details: t.id }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await pay({ payment_details: t.id }), 422, 'invalid_token', 'payment_details');
 		expect((await pay({ payment_details: fresh.id })).status).toBe(200);
 	});
 
@@ -358,9 +362,9 @@ describe('customers', () => {
 
 	it('updates a customer with customer.updated; a decline card is 402', async () => {
 		const c = await customer();
-		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: card('5555555555554444'), metadata: { k: 'v' }, locale: 'ko', email: null } });
+		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: card('5555555555554444'), metadata: { k: 'v' }, email: null } });
 		expect(res.status).toBe(200);
-		expect(res.body).toMatchObject({ id: c.id, email: null, locale: 'ko', metadata: { k: 'v' }, source: { brand: 'master', last_four_digits: '4444' } });
+		expect(res.body).toMatchObject({ id: c.id, email: null, metadata: { k: 'v' }, source: { brand: 'master', last_four_digits: '4444' } });
 		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: card('4123111111111059') } }), 402, 'card_declined');
 		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { name: 'x' } }), 422, 'invalid_parameter', 'name');
 		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: {} }), 422, 'missing_parameter', 'payment_details');
@@ -396,8 +400,8 @@ describe('customers', () => {
 		const res = await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } });
 		expect(res.body).toMatchObject({ resource: 'customer', source: { brand: 'visa', last_four_digits: '1111' } });
 		expect(sb.tokens()[0].usedAt).toEqual(expect.any(String));
-		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } }), 422, 'invalid_parameter', 'payment_details');
-		expectError(await pay({ payment_details: token.id, currency: 'USD' }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: token.id } }), 422, 'invalid_token', 'payment_details');
+		expectError(await pay({ payment_details: token.id, currency: 'USD' }), 422, 'invalid_token', 'payment_details');
 		expectError(await call(sb, 'POST', '/api/v1/customers', { json: { payment_details: 'no-such-token' } }), 404, 'not_found', 'payment_details');
 		expect((await pay({ payment_details: undefined, customer: res.body.id })).body).toMatchObject({ status: 'captured' });
 	});
@@ -407,7 +411,7 @@ describe('customers', () => {
 		const token = (await call(sb, 'POST', '/api/v1/tokens', { json: { payment_details: card('5555555555554444') } })).body;
 		const res = await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } });
 		expect(res.body).toMatchObject({ id: c.id, source: { brand: 'master', last_four_digits: '4444' } });
-		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } }), 422, 'invalid_parameter', 'payment_details');
+		expectError(await call(sb, 'PATCH', `/api/v1/customers/${c.id}`, { json: { payment_details: token.id } }), 422, 'invalid_token', 'payment_details');
 	});
 
 	it('lists customers newest first and filters by expiration (MMYY)', async () => {
@@ -444,12 +448,13 @@ describe('GET /payments', () => {
 		const jpy = (await pay({ external_order_num: 'A' })).body.id;
 		const auth = (await pay({ capture: false, external_order_num: 'B' })).body.id;
 		sb.advanceClock(60_000);
-		const usd = (await pay({ currency: 'USD', external_order_num: 'A' })).body.id;
+		const usd = (await pay({ currency: 'USD', external_order_num: 'C' })).body.id;
 		const ids = async (query: string) => (await call(sb, 'GET', `/api/v1/payments?${query}`)).body.data.map((d: { id: string }) => d.id);
 		expect(await ids('status=authorized')).toEqual([auth]);
 		expect(await ids('status=captured,authorized')).toEqual([usd, auth, jpy]);
 		expect(await ids('currency=USD')).toEqual([usd]);
-		expect(await ids('external_order_num=A')).toEqual([usd, jpy]);
+		expect(await ids('external_order_num=A')).toEqual([jpy]);
+		expect(await ids('external_order_num=C')).toEqual([usd]);
 		const cut = new Date(sb.now() - 30_000).toISOString();
 		expect(await ids(`start_time=${encodeURIComponent(cut)}`)).toEqual([usd]);
 		expect(await ids(`end_time=${encodeURIComponent(cut)}`)).toEqual([auth, jpy]);
@@ -465,7 +470,7 @@ describe('payment methods', () => {
 		expect(res.body.map((m: { type_slug: string; currency: string }) => `${m.currency}:${m.type_slug}`)).toEqual([
 			'JPY:credit_card', 'JPY:konbini', 'JPY:paypay', 'JPY:bank_transfer', 'USD:credit_card',
 		]);
-		expect(res.body[1]).toEqual({ type_slug: 'konbini', currency: 'JPY', customer_fee: 0, brands: [] });
+		expect(res.body[1]).toEqual({ type_slug: 'konbini', currency: 'JPY', name_en: 'Konbini', name_ja: 'コンビニ', name_ko: '편의점' });
 	});
 });
 
