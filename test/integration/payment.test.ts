@@ -134,7 +134,8 @@ describe('from a secure token to a captured and refunded payment', () => {
 		);
 		const item = result.resultOf('KOMOJU')[0].json;
 		expect(item.error).toMatch(/^KOMOJU: .*not verified/);
-		expect(item.details).toMatchObject({ httpCode: '422', code: 'invalid_parameter', param: 'payment_details' });
+		expect(item.details).toMatchObject({ httpCode: '422', code: 'invalid_token', param: 'payment_details' });
+		expect((item.details as IDataObject).description).toContain('The token is used, expired or not verified');
 	});
 });
 

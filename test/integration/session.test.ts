@@ -306,13 +306,13 @@ function loadOptionsContext(): LoadOptionsContext {
 }
 
 describe('Payment types for Session → Create (load options)', () => {
-	it('lists each enabled payment type once, by readable name, read through the transport', async () => {
+	it('lists each enabled payment type once, by KOMOJU’s English name with the Japanese one, read through the transport', async () => {
 		const options = await new Komoju().methods.loadOptions.getPaymentTypes.call(loadOptionsContext());
 		expect(options).toEqual([
-			{ name: 'Bank Transfer', value: 'bank_transfer', description: 'Enabled for JPY' },
-			{ name: 'Credit Card', value: 'credit_card', description: 'Enabled for JPY, USD' },
-			{ name: 'Konbini', value: 'konbini', description: 'Enabled for JPY' },
-			{ name: 'Paypay', value: 'paypay', description: 'Enabled for JPY' },
+			{ name: 'Bank Transfer', value: 'bank_transfer', description: '銀行振込 · Enabled for JPY' },
+			{ name: 'Credit Card', value: 'credit_card', description: 'クレジットカード · Enabled for JPY, USD' },
+			{ name: 'Konbini', value: 'konbini', description: 'コンビニ · Enabled for JPY' },
+			{ name: 'PayPay', value: 'paypay', description: 'PayPay · Enabled for JPY' },
 		]);
 		const [request] = apiRequests(sandbox, 'GET', '/api/v1/payment_methods');
 		expect(request.status).toBe(200);
