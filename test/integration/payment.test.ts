@@ -491,3 +491,31 @@ describe('Payment → Get Many', () => {
 		expect(result.resultOf('KOMOJU')).toHaveLength(0);
 	});
 });
+
+describe('a batch that fails part-way', () => {
+	it('names every item KOMOJU already charged, with its payment and idempotency key, in the error n8n keeps', async () => {
+		const customers = [];
+		for (let index = 0; index < 3; index++) {
+			customers.push(await komojuCall(sandbox, 'POST', '/customers', { email: `buyer${index}@example.com`, payment_details: card() }));
+		}
+		const orders = [{ customer: customers[0].id }, { customer: customers[1].id }, { customer: 'cus_unknown' }, { customer: customers[2].id }];
+		const result = await runKomoju(
+			sandbox,
+			createPayment({ amount: 1000, paymentSource: 'customer', customerId: '={{ $json.customer }}' }),
+			{ items: orders },
+		);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^KOMOJU: /);
+		const payments = sandbox.payments();
+		expect(payments).toHaveLength(3);
+		const sent = apiRequests(sandbox, 'POST', '/api/v1/payments');
+		const keyOf = (customerId: unknown) => sent.find((request) => (request.body as IDataObject).customer === customerId)?.headers['x-komoju-idempotency'];
+		const description = result.error?.description ?? '';
+		expect(description).toContain('KOMOJU already processed 3 other items of this run');
+		for (const [position, customerIndex] of [[1, 0], [2, 1], [4, 2]]) {
+			const payment = payments.find((entry) => entry.customer === customers[customerIndex].id);
+			expect(description).toContain(`item ${position} → ${payment?.id} (key ${keyOf(customers[customerIndex].id)})`);
+		}
+		expect(description).toContain('Executions → Retry sends the same idempotency keys');
+	});
+});

@@ -1,6 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { defaultIdempotencyKey } from '../../nodes/Komoju/helpers/idempotency';
+import { defaultIdempotencyKey, IDEMPOTENCY_ROOT_KEY, idempotencyRoot } from '../../nodes/Komoju/helpers/idempotency';
 import { cardPaymentDetails, normaliseSecureToken, toSnakeCaseFields } from '../../nodes/Komoju/helpers/mappers';
 import { redactCardNumbers } from '../../nodes/Komoju/helpers/redact';
 import { apiPath } from '../../nodes/Komoju/transport';
@@ -62,7 +62,7 @@ describe('response mapping', () => {
 });
 
 describe('idempotency keys', () => {
-	const scope = { instanceId: 'i', workflowId: 'w', executionId: '42', nodeId: 'n', runIndex: 0 };
+	const scope = { instanceId: 'i', workflowId: 'w', idempotencyRoot: 'r42', nodeId: 'n', runIndex: 0 };
 
 	it('are stable for the same item of the same run, and short enough for KOMOJU', () => {
 		const key = defaultIdempotencyKey(scope, 3);
@@ -76,7 +76,7 @@ describe('idempotency keys', () => {
 		const variants = [
 			defaultIdempotencyKey(scope, 1),
 			defaultIdempotencyKey({ ...scope, runIndex: 1 }, 0),
-			defaultIdempotencyKey({ ...scope, executionId: '43' }, 0),
+			defaultIdempotencyKey({ ...scope, idempotencyRoot: 'r43' }, 0),
 			defaultIdempotencyKey({ ...scope, nodeId: 'm' }, 0),
 			defaultIdempotencyKey({ ...scope, workflowId: 'v' }, 0),
 			defaultIdempotencyKey({ ...scope, instanceId: 'j' }, 0),
@@ -84,9 +84,41 @@ describe('idempotency keys', () => {
 		expect(new Set([base, ...variants]).size).toBe(7);
 	});
 
-	it('fall back to a random key without an execution id', () => {
-		const a = defaultIdempotencyKey({ ...scope, executionId: '' }, 0);
-		expect(a).not.toBe(defaultIdempotencyKey({ ...scope, executionId: '' }, 0));
+	it('fall back to a random key without an execution', () => {
+		const a = defaultIdempotencyKey({ ...scope, idempotencyRoot: '' }, 0);
+		expect(a).not.toBe(defaultIdempotencyKey({ ...scope, idempotencyRoot: '' }, 0));
+	});
+
+	describe('the execution’s idempotency root', () => {
+		const customData = (limitReached = false) => {
+			const entries = new Map<string, string>();
+			return {
+				entries,
+				get: (key: string) => entries.get(key),
+				set: (key: string, value: string) => {
+					if (!limitReached) entries.set(key, value);
+				},
+			};
+		};
+
+		it('is random, kept in the execution’s custom data, and read back from it (as in a retried execution)', () => {
+			const data = customData();
+			const root = idempotencyRoot(data, '7', 1000);
+			expect(root).toMatch(/^[0-9a-f]{32}$/);
+			expect(data.entries.get(IDEMPOTENCY_ROOT_KEY)).toBe(root);
+			expect(idempotencyRoot(data, '8', 2000)).toBe(root);
+		});
+
+		it('differs between two executions with the same id (two instances, or a reset database)', () => {
+			expect(idempotencyRoot(customData(), '1', 1000)).not.toBe(idempotencyRoot(customData(), '1', 1000));
+		});
+
+		it('falls back to the execution id and start time when n8n keeps no more custom data', () => {
+			expect(idempotencyRoot(customData(true), '7', 1000)).toBe('execution-7-1000');
+			const throwing = { get: () => undefined, set: () => { throw new Error('manual mode'); } };
+			expect(idempotencyRoot(throwing, '7', 1000)).toBe('execution-7-1000');
+			expect(idempotencyRoot(undefined, '', undefined)).toBe('');
+		});
 	});
 });
 

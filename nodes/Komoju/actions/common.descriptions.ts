@@ -117,6 +117,13 @@ export function requestSettings(
 	};
 }
 
+const keysPerRun = new WeakMap<IExecuteFunctions, Map<number, string>>();
+
+/** The idempotency keys this node run has sent, by item: what a failure report names. */
+export function idempotencyKeysSent(context: IExecuteFunctions): Map<number, string> {
+	return keysPerRun.get(context) ?? new Map();
+}
+
 export function idempotencyKeyFor(
 	context: IExecuteFunctions,
 	options: IDataObject,
@@ -124,8 +131,10 @@ export function idempotencyKeyFor(
 	scope: ExecutionScope,
 ): string {
 	const given = explicitIdempotencyKey(context.getNode(), itemIndex, options.idempotencyKey);
-	if (given) return requireIdempotencyKey(context.getNode(), itemIndex, given);
-	return defaultIdempotencyKey(scope, itemIndex);
+	const key = given ? requireIdempotencyKey(context.getNode(), itemIndex, given) : defaultIdempotencyKey(scope, itemIndex);
+	const sent = keysPerRun.get(context) ?? new Map<number, string>();
+	keysPerRun.set(context, sent.set(itemIndex, key));
+	return key;
 }
 
 /** The languages KOMOJU's pages and emails come in. */

@@ -7,10 +7,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { itemsRepeatingAKey } from '../helpers/idempotency';
+import { idempotencyRoot, itemsRepeatingAKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
 import { explicitIdempotencyKey, requireWholeNumber } from '../helpers/validation';
-import { MAX_CONCURRENCY } from './common.descriptions';
+import { idempotencyKeysSent, MAX_CONCURRENCY } from './common.descriptions';
 import { unexpectedResponseError } from '../transport/errors';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
 import * as customer from './customer/Customer.resource';
@@ -85,7 +85,11 @@ function executionScope(context: IExecuteFunctions): ExecutionScope {
 	return {
 		instanceId: context.getInstanceId(),
 		workflowId: context.getWorkflow().id ?? '',
-		executionId: context.getExecutionId() ?? '',
+		idempotencyRoot: idempotencyRoot(
+			context.customData,
+			context.getExecutionId() ?? '',
+			context.getExecutionContext?.()?.establishedAt,
+		),
 		nodeId: context.getNode().id,
 		runIndex: Number(context.getWorkflowDataProxy(0).$runIndex ?? 0),
 	};
@@ -145,6 +149,50 @@ function repeatedKeyError(context: IExecuteFunctions, itemIndex: number, earlier
 	);
 }
 
+/** How many processed items a failure's description lists one by one. */
+const LISTED_ITEMS = 20;
+
+/**
+ * Without Continue On Fail n8n keeps only the error, so the error says which items KOMOJU
+ * already acted on (and which may have been), with their objects and idempotency keys: they are
+ * findable in the execution, and a retry of it that sends the same keys gets them back.
+ */
+function reportWorkAlreadyDone(
+	context: IExecuteFunctions,
+	error: unknown,
+	outputs: INodeExecutionData[][],
+	otherFailures: Array<{ itemIndex: number; error: unknown }>,
+): void {
+	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) return;
+	const keys = idempotencyKeysSent(context);
+	const done: IDataObject[] = [];
+	outputs.forEach((items, itemIndex) => {
+		if (items) done.push({ item: itemIndex + 1, id: items.map((item) => item.json.id).join(', '), idempotencyKey: keys.get(itemIndex) ?? null });
+	});
+	const maybe: IDataObject[] = otherFailures
+		.map(({ itemIndex, error: other }) => ({ itemIndex, key: (other as { context?: IDataObject }).context?.idempotencyKey }))
+		.filter(({ key }) => typeof key === 'string')
+		.map(({ itemIndex, key }) => ({ item: itemIndex + 1, idempotencyKey: key as string }));
+	if (done.length === 0 && maybe.length === 0) return;
+	const listed = (entries: IDataObject[], describe: (entry: IDataObject) => string) => {
+		const shown = entries.slice(0, LISTED_ITEMS).map(describe).join('; ');
+		return entries.length > LISTED_ITEMS ? `${shown}; and ${entries.length - LISTED_ITEMS} more` : shown;
+	};
+	const parts = [error.description ?? ''];
+	if (done.length) {
+		parts.push(
+			`KOMOJU already processed ${done.length} other item${done.length === 1 ? '' : 's'} of this run: ${listed(done, (entry) => `item ${entry.item} → ${entry.id}${entry.idempotencyKey ? ` (key ${entry.idempotencyKey})` : ''}`)}.`,
+		);
+	}
+	if (maybe.length) {
+		parts.push(`KOMOJU may also have processed: ${listed(maybe, (entry) => `item ${entry.item} (key ${entry.idempotencyKey})`)}.`);
+	}
+	parts.push('Executions → Retry sends the same idempotency keys, so KOMOJU answers those items with these results instead of acting again.');
+	error.description = parts.filter(Boolean).join(' · ');
+	error.context.processedItems = done;
+	if (maybe.length) error.context.possiblyProcessedItems = maybe;
+}
+
 function rethrowForItem(context: IExecuteFunctions, error: unknown, itemIndex: number): never {
 	if (error instanceof NodeApiError) {
 		error.context.itemIndex ??= itemIndex;
@@ -169,8 +217,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const repeatedKeys = repeatedIdempotencyKeys(this, items.length);
 	const outputs: INodeExecutionData[][] = new Array(items.length);
 	let failure: { itemIndex: number; error: unknown } | undefined;
+	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	// Keeps the failing item with the lowest position, whatever order parallel items fail in.
 	const recordFailure = (itemIndex: number, error: unknown) => {
+		failures.push({ itemIndex, error });
 		if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
 	};
 	const stopped = () => failure !== undefined;
@@ -195,6 +245,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runItems));
 
 	const firstFailure = failure as { itemIndex: number; error: unknown } | undefined;
-	if (firstFailure) rethrowForItem(this, firstFailure.error, firstFailure.itemIndex);
+	if (firstFailure) {
+		const others = failures.filter((other) => other !== firstFailure);
+		reportWorkAlreadyDone(this, firstFailure.error, outputs, others);
+		rethrowForItem(this, firstFailure.error, firstFailure.itemIndex);
+	}
 	return [outputs.flat()];
 }

@@ -2,18 +2,52 @@ import { createHash, randomUUID } from 'crypto';
 
 import type { ExecutionScope } from './interfaces';
 
+/** The custom data entry of an execution that holds its idempotency root. */
+export const IDEMPOTENCY_ROOT_KEY = 'komoju_idempotency_root';
+
+/** The parts of n8n's execution custom data the root needs. */
+export interface ExecutionCustomData {
+	get(key: string): string | undefined;
+	set(key: string, value: string): void;
+}
+
 /**
- * The key KOMOJU uses to recognise a repeated POST. It is the same for the same item of the
- * same node run, so n8n's "Retry On Fail" and the node's own retries get the first result
- * back instead of creating a second object; the instance and workflow ids keep two n8n
- * installations that share a KOMOJU key from ever colliding.
+ * Names the execution in every default idempotency key, so that n8n's ways of running the same
+ * work again send the same keys. A random value is kept in the execution's custom data: n8n
+ * copies it into an Executions → Retry (with the original or the saved workflow) together with
+ * the rest of the failed execution, and keeps it over Retry On Fail and a Wait node's resume.
+ * Being random, it also differs between two n8n instances that share an encryption key (a clone)
+ * or a database's lifetimes, where execution ids repeat. When n8n cannot keep it (the execution
+ * already has the 10 custom data entries n8n allows), the execution id and start time stand in.
+ */
+export function idempotencyRoot(
+	customData: ExecutionCustomData | undefined,
+	executionId: string,
+	establishedAt: number | undefined,
+): string {
+	const kept = customData?.get(IDEMPOTENCY_ROOT_KEY);
+	if (typeof kept === 'string' && kept !== '') return kept;
+	const fresh = randomUUID().replace(/-/g, '');
+	try {
+		customData?.set(IDEMPOTENCY_ROOT_KEY, fresh);
+	} catch {
+		// n8n refuses custom data in some modes; the fallback below applies.
+	}
+	if (customData?.get(IDEMPOTENCY_ROOT_KEY) === fresh) return fresh;
+	return executionId ? `execution-${executionId}-${establishedAt ?? ''}` : '';
+}
+
+/**
+ * The key KOMOJU uses to recognise a repeated POST: the same for the same item of the same
+ * node run of the same execution (its retries included, see idempotencyRoot), so KOMOJU
+ * replays the first result instead of creating a second object.
  */
 export function defaultIdempotencyKey(scope: ExecutionScope, itemIndex: number): string {
-	if (!scope.executionId) return `n8n-${randomUUID()}`;
+	if (!scope.idempotencyRoot) return `n8n-${randomUUID()}`;
 	const source = [
 		scope.instanceId,
 		scope.workflowId,
-		scope.executionId,
+		scope.idempotencyRoot,
 		scope.nodeId,
 		scope.runIndex,
 		itemIndex,

@@ -23,7 +23,8 @@ export interface KomojuSecureToken extends IDataObject {
 export interface ExecutionScope {
 	instanceId: string;
 	workflowId: string;
-	executionId: string;
+	/** Names this execution for idempotency keys; the same in its retries (see idempotencyRoot). */
+	idempotencyRoot: string;
 	nodeId: string;
 	runIndex: number;
 }
