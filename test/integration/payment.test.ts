@@ -494,7 +494,7 @@ describe('Payment → Get Many', () => {
 
 describe('a batch that fails part-way', () => {
 	it('names every item KOMOJU already charged, with its payment and idempotency key, in the error n8n keeps', async () => {
-		const customers = [];
+		const customers: IDataObject[] = [];
 		for (let index = 0; index < 3; index++) {
 			customers.push(await komojuCall(sandbox, 'POST', '/customers', { email: `buyer${index}@example.com`, payment_details: card() }));
 		}

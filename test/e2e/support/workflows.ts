@@ -68,6 +68,7 @@ export const IDS = {
 	eventsTrigger: 'e2eKomojuEventsTrigger',
 	paymentFlow: 'e2ePaymentFlow',
 	everyOperation: 'e2eEveryOperation',
+	recovery: 'e2eRecovery',
 };
 
 export const KOMOJU_TRIGGER = 'n8n-nodes-komoju.komojuTrigger';
@@ -87,6 +88,8 @@ export const EVENTS_TRIGGER_NODE = 'KOMOJU Events Trigger';
 export const EVENTS_POLL_SECONDS = Array.from({ length: 12 }, (_, index) => index * 5);
 
 export const THREE_DS_WEBHOOK_PATH = 'e2e-3ds-payment';
+/** The webhook of the workflow that charges a batch of orders: { orders: [{ customer, amount }] }. */
+export const RECOVERY_WEBHOOK_PATH = 'e2e-charge-orders';
 /** The webhook of the flow from a secure token to a captured and refunded payment. */
 export const PAYMENT_FLOW_WEBHOOK_PATH = 'e2e-3ds-pay-capture-refund';
 /**
@@ -405,6 +408,34 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 				['Authorise', 'Capture'],
 				['Capture', 'Refund part'],
 				['Refund part', 'Refund the rest'],
+			],
+		),
+		workflow(
+			IDS.recovery,
+			'e2e: charge a batch of orders (recovery paths)',
+			[
+				node(
+					'Webhook',
+					'n8n-nodes-base.webhook',
+					2.1,
+					{ httpMethod: 'POST', path: RECOVERY_WEBHOOK_PATH, options: {} },
+					{ webhookId: randomUUID() },
+				),
+				node('Orders', 'n8n-nodes-base.code', 2, { jsCode: 'return $json.body.orders.map((order) => ({ json: order }));' }),
+				// No external order number: only the idempotency key can keep a retry from charging again.
+				komoju('Charge', {
+					resource: 'payment',
+					operation: 'create',
+					amount: '={{ $json.amount }}',
+					currency: 'JPY',
+					paymentSource: 'customer',
+					customerId: '={{ $json.customer }}',
+					options: { maxRetries: 0 },
+				}),
+			],
+			[
+				['Webhook', 'Orders'],
+				['Orders', 'Charge'],
 			],
 		),
 		workflow(
