@@ -13,7 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { scrubCardData } from '../Komoju/helpers/redact';
-import { checkDelivery } from './dedupe';
+import { checkDelivery, rememberRecords, withRecentRecords } from './dedupe';
 import { ALL_EVENTS, eventOptions, isSelectedEvent } from './events';
 import { verifySignature } from './signature';
 
@@ -181,13 +181,15 @@ export class KomojuTrigger implements INodeType {
 
 		const deliveryId = firstHeader(headers['x-komoju-id']);
 		const staticData = this.getWorkflowStaticData('node');
+		const triggerKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 		const { duplicate, records } = checkDelivery(
-			staticData.deliveries,
+			withRecentRecords(triggerKey, staticData.deliveries),
 			{ deliveryId, eventId: typeof event.id === 'string' ? event.id : undefined },
 			Date.now(),
 		);
 		// Assigned as a new array so n8n notices the change and saves it.
 		staticData.deliveries = records as unknown as IDataObject[];
+		rememberRecords(triggerKey, records);
 		if (duplicate) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}

@@ -54,3 +54,29 @@ export function checkDelivery(
 	if (delivery.eventId !== undefined) record.eventId = delivery.eventId;
 	return { duplicate, records: [...fresh, record].slice(-window.maxEntries) };
 }
+
+/**
+ * The records each trigger has written, kept in this process as well. In n8n 2.40.7 a webhook's
+ * change to static data is saved after the execution it starts has loaded the static data, and
+ * that execution saves its older copy when it ends: the newest record is lost from the database.
+ * Merging this copy back in on every delivery restores it there; only a restart in between (or
+ * another webhook process) can miss the records of the most recent deliveries.
+ */
+const recentRecords = new Map<string, DeliveryRecord[]>();
+
+function recordKey(record: DeliveryRecord): string {
+	return `${record.deliveryId ?? ''}|${record.eventId ?? ''}`;
+}
+
+/** The stored records together with those this process remembers for the same trigger, oldest first. */
+export function withRecentRecords(triggerKey: string, stored: unknown): DeliveryRecord[] {
+	const merged = new Map<string, DeliveryRecord>();
+	for (const record of [...(Array.isArray(stored) ? stored : []), ...(recentRecords.get(triggerKey) ?? [])]) {
+		if (isRecord(record)) merged.set(recordKey(record), record);
+	}
+	return [...merged.values()].sort((a, b) => a.at - b.at);
+}
+
+export function rememberRecords(triggerKey: string, records: DeliveryRecord[]): void {
+	recentRecords.set(triggerKey, records);
+}

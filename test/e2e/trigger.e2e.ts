@@ -205,4 +205,23 @@ describe('KOMOJU Trigger with the sandbox’s signed webhooks', () => {
 		expect(await executionIds()).toEqual(ids);
 		expect(ids).toHaveLength(2);
 	});
+
+	it('skips every redelivery of three distinct events, and an old body sent again with a new X-Komoju-ID', async () => {
+		const before = await executionIds();
+		const redeliver = (attempt: Attempt) => control<Attempt>('POST', `/deliveries/${attempt.deliveryId}/redeliver`, undefined, 200);
+		const sent: Array<{ event: Json; attempt: Attempt }> = [];
+		for (const id of ['evt_e2e_dedupe_1', 'evt_e2e_dedupe_2', 'evt_e2e_dedupe_3']) {
+			const event = paymentCaptured(id);
+			const attempt = await send(event);
+			expect(attempt).toMatchObject({ status: 200, ok: true });
+			expect(await waitForExecutions(before.length + sent.length + 1)).toHaveLength(before.length + sent.length + 1);
+			sent.push({ event, attempt });
+			expect(await expectNothingStarted(() => redeliver(attempt))).toMatchObject({ redelivery: true, status: 200 });
+		}
+		// Every earlier delivery again, and the first event's body under a new delivery id.
+		for (const { attempt } of sent) await expectNothingStarted(() => redeliver(attempt));
+		const replay = await expectNothingStarted(() => send(sent[0].event));
+		expect(replay.deliveryId).not.toBe(sent[0].attempt.deliveryId);
+		expect(await executionIds()).toHaveLength(before.length + 3);
+	});
 });

@@ -21,12 +21,18 @@ interface Delivery {
 	headers?: Record<string, string>;
 }
 
-/** A stand-in for n8n's webhook context: just the calls the trigger makes. */
-function webhookContext(staticData: IDataObject, events: string[] = ['*'], key = secret) {
+let workflowCount = 0;
+
+/**
+ * A stand-in for n8n's webhook context: just the calls the trigger makes. Each context is a
+ * workflow of its own, as the trigger also remembers deliveries per workflow in the process.
+ */
+function webhookContext(staticData: IDataObject, events: string[] = ['*'], key = secret, workflowId = `wf_${++workflowCount}`) {
 	const written: { status?: number; body?: unknown } = {};
 	const call = (delivery: Delivery) =>
 		({
 			getNode: () => testNode,
+			getWorkflow: () => ({ id: workflowId, active: true }),
 			getCredentials: async () => ({ webhookSecret: key }),
 			getRequestObject: () => ({ rawBody: delivery.body }),
 			getResponseObject: () => ({
@@ -148,6 +154,19 @@ describe('KomojuTrigger.webhook', () => {
 			expect.objectContaining({ deliveryId: 'dlv_1', eventId: 'ev_1' }),
 		]);
 		expect((await trigger.webhook.call(call(signed(event('ev_2'), 'dlv_2')))).workflowData).toBeDefined();
+	});
+
+	it('still skips a redelivery whose record n8n overwrote with an older copy of the static data', async () => {
+		const staticData: IDataObject = {};
+		const { call } = webhookContext(staticData);
+		await trigger.webhook.call(call(signed(event('ev_1'), 'dlv_1')));
+		const afterFirst = structuredClone(staticData.deliveries);
+		await trigger.webhook.call(call(signed(event('ev_2'), 'dlv_2')));
+		// What n8n 2.40.7 does when the execution started by ev_2 ends: it saves the copy it loaded before.
+		staticData.deliveries = afterFirst;
+		const again = await trigger.webhook.call(call(signed(event('ev_2'), 'dlv_2')));
+		expect(again).toEqual({ webhookResponse: { received: true, ignored: 'duplicate delivery' } });
+		expect((staticData.deliveries as IDataObject[]).map((record) => record.eventId)).toEqual(['ev_1', 'ev_2']);
 	});
 });
 

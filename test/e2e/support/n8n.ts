@@ -258,7 +258,8 @@ export class N8nApi {
 	async executionIds(workflowId: string): Promise<string[]> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const data = await this.data('GET', `/rest/executions?filter=${filter}`);
-		return (data.results as Array<{ id: string }>).map((execution) => execution.id);
+		// A running execution can be listed twice (as running and as stored): each id once.
+		return [...new Set((data.results as Array<{ id: string }>).map((execution) => execution.id))];
 	}
 }
 
