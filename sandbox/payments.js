@@ -45,6 +45,13 @@ const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
 	USD: ['credit_card'],
 });
 const CARD_BRANDS = ['visa', 'master', 'jcb', 'american_express', 'diners_club'];
+/** Display names (the contract's AvailablePaymentMethod requires name_en, name_ja and name_ko). */
+const METHOD_NAMES = /** @type {Record<string, [string, string, string]>} */ ({
+	credit_card: ['Credit Card', 'クレジットカード', '신용카드'],
+	konbini: ['Konbini', 'コンビニ', '편의점'],
+	paypay: ['PayPay', 'PayPay', 'PayPay'],
+	bank_transfer: ['Bank Transfer', '銀行振込', '은행 송금'],
+});
 
 /** @param {string} currency */
 function enabledTypes(currency) {
@@ -229,7 +236,7 @@ function listPayments(env) {
 			(statuses === null || statuses.includes(p.status)) &&
 			(orderNum === undefined || p.externalOrderNum === orderNum),
 	);
-	return { status: 200, body: listBody(mine, q, present) };
+	return { status: 200, body: listBody(mine, q, present, 'payment_list', env.state.clock()) };
 }
 
 /** PATCH: only `description` and `metadata`; `metadata` replaces the whole map. @param {Env} env @returns {Result} */
@@ -318,7 +325,12 @@ function changed(state, payment, types) {
 	return { status: 200, body };
 }
 
-/** @param {Payment} p */
+/**
+ * The payment as the API answers it (the contract's Payment: every required field present; `locale`
+ * is `ja` when none was given; `session`, `statement_descriptor`, a card's `email` and a refund's
+ * `description` are null when absent, a listed deviation).
+ * @param {Payment} p
+ */
 function present(p) {
 	return {
 		id: p.id,
@@ -338,8 +350,12 @@ function present(p) {
 		metadata: { ...p.metadata },
 		created_at: iso(p.createdAt),
 		amount_refunded: p.amountRefunded,
-		locale: p.locale,
+		locale: p.locale || 'ja',
 		session: p.sessionId,
+		customer_family_name: null,
+		customer_given_name: null,
+		mcc: null,
+		statement_descriptor: null,
 		refunds: p.refunds.map((r) => ({
 			id: r.id,
 			resource: 'refund',
@@ -365,7 +381,10 @@ function listPaymentMethods(env) {
 	return {
 		status: 200,
 		body: Object.entries(PAYMENT_METHODS).flatMap(([currency, types]) =>
-			types.map((type) => ({ type_slug: type, currency, customer_fee: 0, brands: type === 'credit_card' ? CARD_BRANDS : [] })),
+			types.map((type) => {
+				const [en, ja, ko] = METHOD_NAMES[type] || [type, type, type];
+				return { type_slug: type, name_en: en, name_ja: ja, name_ko: ko, currency, customer_fee: 0, brands: type === 'credit_card' ? CARD_BRANDS : [] };
+			}),
 		),
 	};
 }

@@ -28,7 +28,6 @@ const AUTH_KEYS = [
 	'threeDSServerTransID',
 	'eci',
 	'messageVersion',
-	'authenticationType',
 	'authenticationValue',
 	'transStatus',
 ];
@@ -59,7 +58,9 @@ describe.each(brands)('%s 3DS test cards', (brand) => {
 		const after = await status(token.id);
 		expect(after.verification_status).toBe('ERRORED');
 		expect(after.three_ds_auth_result.transStatus).toBe('N');
-		expect(after.three_ds_auth_result.authenticationValue).toBeNull();
+		// the contract types every key as a string: keys without a value are left out, not null
+		expect(after.three_ds_auth_result).not.toHaveProperty('authenticationValue');
+		expect(after.three_ds_auth_result).not.toHaveProperty('authenticationType');
 	});
 
 	it('success, challenge: 123456 authenticates', async () => {
