@@ -5,6 +5,7 @@ let sb: Sandbox;
 
 beforeAll(async () => {
 	sb = await startSandbox({
+		contract: 'observe',
 		secretKeys: ['sk_test_sandbox', 'sk_test_other'],
 		publishableKeys: ['pk_test_sandbox', 'pk_test_other'],
 	});
@@ -223,7 +224,7 @@ describe('POST /api/v1/secure_tokens', () => {
 	});
 
 	it('treats the current month as not expired and last month as expired (sandbox clock)', async () => {
-		const clock = await startSandbox({ now: () => Date.UTC(2031, 4, 31, 23, 59) });
+		const clock = await startSandbox({ contract: 'observe', now: () => Date.UTC(2031, 4, 31, 23, 59) });
 		try {
 			const ok = await call(clock, 'POST', '/api/v1/secure_tokens', { json: tokenRequest(CARDS.visa.successChallenge, { payment_details: card(CARDS.visa.successChallenge, { month: '05', year: '31' }) }) });
 			expect(ok.status).toBe(200);

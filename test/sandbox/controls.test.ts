@@ -6,7 +6,7 @@ import { ALL_TEST_NUMBERS, basic, call, card, CARDS, control, FUTURE_YEAR, Sandb
 let sb: Sandbox;
 
 beforeAll(async () => {
-	sb = await startSandbox({ secretKeys: ['sk_test_sandbox', 'sk_test_second'] });
+	sb = await startSandbox({ contract: 'observe', secretKeys: ['sk_test_sandbox', 'sk_test_second'] });
 });
 afterAll(() => sb.close());
 beforeEach(() => sb.reset());
@@ -212,7 +212,7 @@ describe('latency and rate limit', () => {
 
 	it('limits requests per rolling second with 429 and Retry-After', async () => {
 		let now = Date.UTC(2030, 0, 1);
-		const limited = await startSandbox({ rateLimitPerSecond: 2, now: () => now });
+		const limited = await startSandbox({ contract: 'observe', rateLimitPerSecond: 2, now: () => now });
 		try {
 			expect((await call(limited, 'GET', '/api/v1/payments')).status).toBe(200);
 			expect((await call(limited, 'GET', '/api/v1/payments')).status).toBe(200);

@@ -37,7 +37,7 @@ function verify(raw: Buffer, signature: string | string[] | undefined, secret: s
 const at = (path: string) => received.filter((r) => r.path === path);
 
 beforeAll(async () => {
-	sb = await startSandbox({ secretKeys: ['sk_test_sandbox', SECOND], publishableKeys: [PUBLISHABLE], webhooks: { retryDelayMs: 10 } });
+	sb = await startSandbox({ contract: 'observe', secretKeys: ['sk_test_sandbox', SECOND], publishableKeys: [PUBLISHABLE], webhooks: { retryDelayMs: 10 } });
 	receiver = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));

@@ -4,7 +4,7 @@ import { call, CARDS, openAuthPage, Sandbox, submitPassword, tokenRequest } from
 let sb: Sandbox;
 
 beforeAll(async () => {
-	sb = await startSandbox();
+	sb = await startSandbox({ contract: 'observe' });
 });
 afterAll(() => sb.close());
 beforeEach(() => sb.reset());
@@ -156,7 +156,7 @@ describe('the 3DS page', () => {
 	});
 
 	it('uses publicUrl for authentication_url when given', async () => {
-		const other = await startSandbox({ publicUrl: 'http://host.docker.internal:4999/' });
+		const other = await startSandbox({ contract: 'observe', publicUrl: 'http://host.docker.internal:4999/' });
 		try {
 			const res = await call(other, 'POST', '/api/v1/secure_tokens', { json: tokenRequest(CARDS.visa.successFrictionless) });
 			expect(res.body.authentication_url).toBe(`http://host.docker.internal:4999/three_d_secure_service/offsite?token=${res.body.id}`);
