@@ -33,7 +33,7 @@ const SECRET_FIELDS = new Set(['number', 'verification_value']);
  * @typedef {'strict' | 'observe'} ContractMode
  * @typedef {{ message: string, param: string }} Violation
  * @typedef {{ operation: string | null, violations: Violation[] }} RequestVerdict
- * @typedef {{ operation: string, where: 'request' | 'answer', message: string, method: string, path: string, time: string }} ReportedViolation
+ * @typedef {{ seq: number, operation: string, where: 'request' | 'answer', message: string, method: string, path: string, time: string }} ReportedViolation
  * @typedef {{ requestsChecked: number, answersChecked: number, probes: number, violationCount: number,
  *   violations: ReportedViolation[] }} ContractReport
  * @typedef {{ props: Map<string, any[]>, open: boolean, name: string | null, sources: Array<{ name: string, depth: number }> }} Collected
@@ -545,11 +545,14 @@ function emptyTally() {
 
 /** Everything every judge of this process counted (the jest guard reads it). */
 const processTally = emptyTally();
+/** Numbers the violations of this process in order (the guard asks for those after a test began). */
+let violationSeq = 0;
 
-/** @param {ContractReport} t @param {ReportedViolation} v */
+/** Counts a violation; the list keeps the latest MAX_STORED_VIOLATIONS. @param {ContractReport} t @param {ReportedViolation} v */
 function addViolation(t, v) {
 	t.violationCount += 1;
-	if (t.violations.length < MAX_STORED_VIOLATIONS) t.violations.push(v);
+	t.violations.push(v);
+	if (t.violations.length > MAX_STORED_VIOLATIONS) t.violations.splice(0, t.violations.length - MAX_STORED_VIOLATIONS);
 }
 
 /** @param {ContractReport} t @returns {ContractReport} */
@@ -601,9 +604,10 @@ class ContractJudge {
 		return violations;
 	}
 
-	/** @param {ReportedViolation} v */
+	/** @param {Omit<ReportedViolation, 'seq'>} v */
 	report(v) {
-		const masked = { ...v, message: maskPans(v.message), path: maskPans(v.path) };
+		violationSeq += 1;
+		const masked = { ...v, seq: violationSeq, message: maskPans(v.message), path: maskPans(v.path) };
 		addViolation(this.tally, masked);
 		addViolation(processTally, { ...masked });
 	}
@@ -618,9 +622,22 @@ class ContractJudge {
 	}
 }
 
-/** The process-wide tally (every sandbox judge of this process, across clears). */
+/** The process-wide tally (every sandbox judge of this process, across clears and resets). */
 function processReport() {
 	return copyTally(processTally);
+}
+
+/**
+ * Takes violations out of the process-wide tally (not out of the sandbox's own report). Only for
+ * tests that break the contract on purpose in strict mode, to check the check itself
+ * (test/sandbox/contract.test.ts); everything else must leave the tally alone.
+ * @param {number[]} seqs
+ */
+function withdrawViolations(seqs) {
+	const out = new Set(seqs);
+	const before = processTally.violations.length;
+	processTally.violations = processTally.violations.filter((v) => !out.has(v.seq));
+	processTally.violationCount -= before - processTally.violations.length;
 }
 
 /** The one-line summary printed after a test run. @param {{ requestsChecked: number, answersChecked: number, probes: number, violationCount: number }} t */
@@ -631,4 +648,4 @@ function summaryLine(t) {
 	);
 }
 
-module.exports = { ContractJudge, judgeRequest, judgeAnswer, findOperation, processReport, summaryLine, MODES };
+module.exports = { ContractJudge, judgeRequest, judgeAnswer, findOperation, processReport, withdrawViolations, summaryLine, MODES };

@@ -915,4 +915,4 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { startSandbox, parseArgs };
+module.exports = { startSandbox, parseArgs, ROUTES };

@@ -18,7 +18,7 @@ const RUN_DIR_ENV = 'KOMOJU_CONTRACT_RUN_DIR';
 
 interface Tally {
 	violationCount: number;
-	violations: Array<{ where: string; method: string; path: string; message: string }>;
+	violations: Array<{ seq: number; where: string; method: string; path: string; message: string }>;
 }
 
 const e2eStateFile = process.env.KOMOJU_E2E_STATE;
@@ -31,24 +31,25 @@ async function currentTally(): Promise<Tally> {
 	return (await response.json()) as Tally;
 }
 
-let before: Tally | undefined;
+/** The number of the newest violation so far (violations are numbered in order). */
+function lastSeq(tally: Tally): number {
+	return tally.violations.length ? tally.violations[tally.violations.length - 1].seq : 0;
+}
+
+let startSeq: number | undefined;
 
 beforeEach(async () => {
-	before = await currentTally();
+	startSeq = lastSeq(await currentTally());
 });
 
 afterEach(async () => {
-	const start = before;
-	before = undefined;
-	if (!start) return;
-	const now = await currentTally();
-	// a cleared tally (clearContractReport) starts again from 0
-	const cleared = now.violationCount < start.violationCount;
-	const fresh = cleared ? now.violations : now.violations.slice(start.violations.length);
-	const count = cleared ? now.violationCount : now.violationCount - start.violationCount;
-	if (count > 0) {
+	const start = startSeq;
+	startSeq = undefined;
+	if (start === undefined) return;
+	const fresh = (await currentTally()).violations.filter((v) => v.seq > start);
+	if (fresh.length > 0) {
 		throw new Error(
-			`KOMOJU contract: ${count} violation${count === 1 ? '' : 's'} during this test:\n` +
+			`KOMOJU contract: ${fresh.length} violation${fresh.length === 1 ? '' : 's'} during this test:\n` +
 				fresh.map((v) => `  ${v.where} ${v.method} ${v.path}: ${v.message}`).join('\n'),
 		);
 	}
