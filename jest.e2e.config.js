@@ -13,6 +13,9 @@ module.exports = {
 	},
 	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+	// KOMOJU's contract judges every request and answer of the run's sandbox (test/contract/)
+	setupFilesAfterEnv: ['<rootDir>/test/contract/guard.ts'],
+	reporters: ['default', '<rootDir>/test/contract/reporter.js'],
 	maxWorkers: 1,
 	// n8n execute costs 6–8 s per run; a 3DS round trip waits for n8n start (up to 2 min on a cold machine).
 	testTimeout: 180000,

@@ -95,7 +95,7 @@ function listCustomers(env) {
 	const mine = [...env.state.customers.values()].filter(
 		(c) => c.merchant === env.auth.merchant && (expiry === null || (c.card.month === expiry.month && c.card.year === expiry.year)),
 	);
-	return { status: 200, body: listBody(mine, q, present) };
+	return { status: 200, body: listBody(mine, q, present, 'customer_list', env.state.clock()) };
 }
 
 /**
@@ -150,7 +150,7 @@ function chargeableCustomer(state, auth, id) {
 	return customer;
 }
 
-/** @param {Customer} c */
+/** The customer as the API answers it (`locale` only when set: the contract types it as a non-null Locale). @param {Customer} c */
 function present(c) {
 	return {
 		id: c.id,

@@ -56,13 +56,15 @@ class ApiError extends Error {
 }
 
 /**
+ * KOMOJU's error body with all four fields non-null, as the contract's APIErrorBody requires:
+ * `param` is the field or header at fault, else `""`; `details` is `{}` when there are none.
  * @param {string} code
  * @param {string} message
  * @param {string | null} [param]
  * @param {Record<string, unknown> | null} [details]
  */
 function errorBody(code, message, param = null, details = null) {
-	return { error: { code, message: maskPans(message), param: param === null ? null : maskPans(param), details } };
+	return { error: { code, message: maskPans(message), param: param === null ? '' : maskPans(param), details: details === null ? {} : details } };
 }
 
 /** @param {number} status */

@@ -46,7 +46,7 @@ function copy(e) {
 function listEvents(env) {
 	const q = parseListQuery(env.query, []);
 	const mine = [...env.state.events.values()].filter((s) => s.merchant === env.auth.merchant);
-	return { status: 200, body: listBody(mine, q, (s) => copy(s.event)) };
+	return { status: 200, body: listBody(mine, q, (s) => copy(s.event), 'list', env.state.clock()) };
 }
 
 /** @param {Env} env @returns {Result} */

@@ -4,10 +4,13 @@
 /**
  * The one list implementation (docs §9) behind `GET /payments`, `GET /customers` and
  * `GET /events`: `page`, `per_page`, `start_time`/`end_time` (inclusive), newest first,
- * answered as `{ resource: "list", total, page, per_page, last_page, data }`.
+ * answered as the contract's list envelope
+ * `{ resource, data, start_time, end_time, total, page, per_page, last_page }`
+ * (`resource`: `payment_list`, `customer_list`, or `list` for events).
  */
 
 const { invalid, notFound } = require('./errors');
+const { iso, isoExact } = require('./state');
 
 const MAX_PER_PAGE = 100;
 const COMMON_PARAMS = ['page', 'per_page', 'start_time', 'end_time'];
@@ -83,18 +86,36 @@ function newestFirst(items) {
 
 /**
  * Filters by the time window, sorts newest first and cuts the page.
+ *
+ * - `start_time` / `end_time` (the contract requires both): the window the list covers, the query's
+ *   own values when given; else the oldest listed `created_at` (or `end_time` for an empty list)
+ *   and the time of the request.
+ * - `last_page` is 0 for an empty list; a page after `last_page` has empty `data`.
  * @template {Listable} T
  * @param {T[]} items already filtered by merchant and the endpoint's own filters
  * @param {ListQuery} q
  * @param {(item: T) => unknown} present
+ * @param {'payment_list' | 'customer_list' | 'list'} resource
+ * @param {number} now the sandbox clock
  */
-function listBody(items, q, present) {
+function listBody(items, q, present, resource, now) {
 	const all = newestFirst(
 		items.filter((s) => (q.start === null || second(s.createdAt) >= q.start) && (q.end === null || second(s.createdAt) <= q.end)),
 	);
 	const total = all.length;
 	const data = all.slice((q.page - 1) * q.perPage, q.page * q.perPage).map(present);
-	return { resource: 'list', total, page: q.page, per_page: q.perPage, last_page: Math.max(1, Math.ceil(total / q.perPage)), data };
+	const endTime = q.end === null ? iso(now) : isoExact(q.end);
+	const startTime = q.start !== null ? isoExact(q.start) : total ? iso(all[total - 1].createdAt) : endTime;
+	return {
+		resource,
+		data,
+		start_time: startTime,
+		end_time: endTime,
+		total,
+		page: q.page,
+		per_page: q.perPage,
+		last_page: Math.ceil(total / q.perPage),
+	};
 }
 
 /** Rejects any query parameter (single-resource GETs). @param {Record<string, string | string[]>} query */

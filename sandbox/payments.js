@@ -287,7 +287,7 @@ function listPayments(env) {
 			(statuses === null || statuses.includes(p.status)) &&
 			(orderNum === undefined || p.externalOrderNum === orderNum),
 	);
-	return { status: 200, body: listBody(mine, q, present) };
+	return { status: 200, body: listBody(mine, q, present, 'payment_list', env.state.clock()) };
 }
 
 /** PATCH: only `description` and `metadata`; `metadata` replaces the whole map. @param {Env} env @returns {Result} */
@@ -402,7 +402,12 @@ function changed(state, payment, types) {
 	return { status: 200, body };
 }
 
-/** @param {Payment} p */
+/**
+ * The payment as the API answers it (the contract's Payment: every required field present; `locale`
+ * is `ja` when none was given; `session`, `statement_descriptor`, a card's `email` and a refund's
+ * `description` are null when absent, a listed deviation).
+ * @param {Payment} p
+ */
 function present(p) {
 	return {
 		id: p.id,
@@ -422,7 +427,7 @@ function present(p) {
 		metadata: { ...p.metadata },
 		created_at: iso(p.createdAt),
 		amount_refunded: p.amountRefunded,
-		locale: p.locale,
+		locale: p.locale || 'ja',
 		session: p.sessionId,
 		customer_family_name: null,
 		customer_given_name: null,

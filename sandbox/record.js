@@ -36,6 +36,7 @@ const MAX_RECORDS = 5000;
  *   processedStatus: number | null,
  *   outcome: 'pending' | 'answered' | 'dropped' | 'lost',
  *   durationMs: number | null,
+ *   contract: { operation: string | null, requestViolations: string[], answerViolations: string[] },
  * }} RecordedRequest
  */
 

@@ -110,8 +110,18 @@ function present(t, legacyKey) {
 	out.verification_status = t.status;
 	out.authentication_url = t.authenticationUrl;
 	out.created_at = iso(t.createdAt);
-	if (t.authResult) out.three_ds_auth_result = { ...t.authResult };
+	if (t.authResult) out.three_ds_auth_result = authResultShown(t.authResult);
 	return out;
+}
+
+/**
+ * The 3DS result as the API shows it: the contract's ThreeDsAuthResult types every key as a
+ * string, so keys without a value (authenticationValue after a failure, authenticationType
+ * without a challenge) are left out rather than sent as null.
+ * @param {Record<string, string | null>} result
+ */
+function authResultShown(result) {
+	return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== null));
 }
 
 /** Sandbox-only view for tests (never the full card number). @param {SecureToken} t */

@@ -25,6 +25,7 @@ const customers = require('./customers');
 const payments = require('./payments');
 const tokens = require('./tokens');
 const sessions = require('./sessions');
+const { ContractJudge } = require('./contract');
 
 /**
  * @typedef {import('./state').State} State
@@ -58,6 +59,8 @@ const sessions = require('./sessions');
  * @property {string} [publicUrl] base URL put in authentication_url, default the listening URL
  * @property {() => number} [now] clock in epoch ms, default Date.now
  * @property {Partial<WebhookConfig>} [webhooks] delivery settings, default { maxAttempts: 4, retryDelayMs: 1000, timeoutMs: 5000 }
+ * @property {import('./contract').ContractMode} [contract] 'strict' (default): a request that breaks KOMOJU's contract is
+ *   answered 400 contract_violation; 'observe': it is processed and counted as a probe. Answers are judged in both modes.
  *
  * @typedef {Object} SandboxHandle
  * @property {string} url e.g. http://127.0.0.1:PORT
@@ -90,6 +93,8 @@ const sessions = require('./sessions');
  * @property {(input: SendWebhookInput) => Promise<DeliveryAttempt>} sendWebhook sends an arbitrary event once
  * @property {(timeoutMs?: number) => Promise<void>} waitForDeliveries resolves when no delivery is in flight or waiting to be retried
  * @property {(patch: Partial<WebhookConfig>) => WebhookConfig} configureWebhooks change maxAttempts / retryDelayMs / timeoutMs
+ * @property {() => import('./contract').ContractReport} contractReport what the contract check counted (kept across reset())
+ * @property {() => void} clearContractReport
  *
  * @typedef {{
  *   state: State,
@@ -105,6 +110,8 @@ const sessions = require('./sessions');
  *   kind: 'api' | '3ds' | 'session' | 'other',
  *   delaysApplied: boolean,
  *   started: number,
+ *   verdict: import('./contract').RequestVerdict,
+ *   judgeAnswer: boolean,
  * }} Ctx
  */
 
@@ -196,10 +203,33 @@ async function send(ctx, status, headers, body) {
 /** @param {Ctx} ctx @param {number} status @param {Record<string, string>} headers @param {string} body */
 function write(ctx, status, headers, body) {
 	if (ctx.res.destroyed || ctx.res.headersSent) return;
+	checkAnswer(ctx, status, body);
 	const buf = Buffer.from(body, 'utf8');
 	ctx.res.writeHead(status, { ...headers, 'Content-Length': String(buf.length) });
 	ctx.res.end(ctx.method === 'HEAD' ? undefined : buf);
 	finishRecord(ctx, 'answered', status);
+}
+
+/**
+ * Judges an API answer against the contract before it is sent (once per request; answers the
+ * test wrote itself, in a status fault, are not judged).
+ * @param {Ctx} ctx @param {number} status @param {string} body
+ */
+function checkAnswer(ctx, status, body) {
+	const operation = ctx.verdict.operation;
+	if (!ctx.judgeAnswer || operation === null) return;
+	ctx.judgeAnswer = false;
+	const version = ctx.record.apiVersion || ctx.state.defaultApiVersion;
+	const violations = ctx.state.contract.answer({ operation, method: ctx.method, path: ctx.path, status, body, version }, iso(ctx.state.clock()));
+	ctx.record.contract.answerViolations = violations.map((v) => maskPans(v.message));
+}
+
+/** A strict-mode answer to a request that breaks the contract. @param {import('./contract').RequestVerdict} verdict */
+function contractViolation(verdict) {
+	const messages = verdict.violations.map((v) => v.message);
+	return new ApiError(400, 'contract_violation', `The request breaks KOMOJU's API contract: ${messages.join('; ')}`, verdict.violations[0].param, {
+		violations: messages,
+	});
 }
 
 /** @param {Ctx} ctx @param {number} status @param {unknown} value @param {Record<string, string>} [extra] */
@@ -333,6 +363,9 @@ async function handleApi(ctx) {
 			if (firstQuery !== undefined) throw invalid(firstQuery, `${ctx.method} parameters must be sent in the request body`);
 			body = parseBody(ctx.raw, req.headers['content-type']);
 		}
+		// Strict mode: a request that breaks the contract is refused here, before the idempotency
+		// key is stored and before the endpoint runs.
+		if (state.contract.mode === 'strict' && ctx.verdict.violations.length) throw contractViolation(ctx.verdict);
 
 		if (idemKey !== null) {
 			try {
@@ -462,6 +495,11 @@ async function handleRequest(state, req, res) {
 		}
 	}
 
+	const verdict =
+		kind === 'api'
+			? state.contract.request({ method, path, query, raw, contentType: req.headers['content-type'] }, iso(state.clock()))
+			: { operation: null, violations: [] };
+
 	const record = state.log.add({
 		time: iso(state.clock()),
 		startedAtMs: started,
@@ -484,11 +522,14 @@ async function handleRequest(state, req, res) {
 		processedStatus: null,
 		outcome: 'pending',
 		durationMs: null,
+		contract: { operation: verdict.operation, requestViolations: verdict.violations.map((v) => maskPans(v.message)), answerViolations: [] },
 	});
 
 	const fault = state.faults.take(method, path);
 	/** @type {Ctx} */
-	const ctx = { state, req, res, method, path, rawQuery, query, raw: raw || Buffer.alloc(0), record, fault, kind, delaysApplied: false, started };
+	const ctx = {
+		state, req, res, method, path, rawQuery, query, raw: raw || Buffer.alloc(0), record, fault, kind, delaysApplied: false, started, verdict, judgeAnswer: true,
+	};
 	if (fault) record.fault = { id: fault.id, kind: fault.kind, action: fault.action };
 
 	if (fault && fault.kind === 'drop') {
@@ -512,6 +553,7 @@ async function handleRequest(state, req, res) {
 			body = JSON.stringify(a.body);
 			headers['Content-Type'] = a.contentType || JSON_TYPE;
 		}
+		ctx.judgeAnswer = a.body === undefined && a.contentType === undefined;
 		write(ctx, a.status, headers, body);
 		return;
 	}
@@ -594,6 +636,11 @@ async function handleControl(state, req, res, method, path) {
 				return reply(200, state.deliveryLog);
 			case 'DELETE /__sandbox/deliveries':
 				state.deliveryLog.length = 0;
+				return reply(204);
+			case 'GET /__sandbox/contract':
+				return reply(200, state.contract.contractReport());
+			case 'DELETE /__sandbox/contract':
+				state.contract.clear();
 				return reply(204);
 			case 'GET /__sandbox/requests':
 				return reply(200, state.log.items);
@@ -707,6 +754,7 @@ async function startSandbox(options = {}) {
 		config: { latencyMs: 0, rateLimitPerSecond: 0 },
 		now: options.now,
 		webhookConfig: DEFAULT_WEBHOOK_CONFIG,
+		contract: new ContractJudge(options.contract === undefined ? 'strict' : options.contract),
 	});
 	state.initialWebhookConfig = webhooks.configureWebhooks(state, options.webhooks || {});
 	const initial = configure(state, {
@@ -785,6 +833,8 @@ async function startSandbox(options = {}) {
 		sendWebhook: (input) => webhooks.sendWebhook(state, input),
 		waitForDeliveries: (timeoutMs) => webhooks.waitForDeliveries(state, timeoutMs),
 		configureWebhooks: (patch) => webhooks.configureWebhooks(state, patch),
+		contractReport: () => state.contract.contractReport(),
+		clearContractReport: () => state.contract.clear(),
 	};
 	return handle;
 }
@@ -793,7 +843,8 @@ async function startSandbox(options = {}) {
 // command line
 
 const USAGE = `Usage: node sandbox/server.js [--port N] [--host H] [--latency-ms N] [--rate-limit N]
-                             [--secret-key K]... [--publishable-key K]... [--public-url URL] [--api-version YYYY-MM-DD]`;
+                             [--secret-key K]... [--publishable-key K]... [--public-url URL] [--api-version YYYY-MM-DD]
+                             [--contract strict|observe]`;
 
 /** @param {string[]} argv @returns {SandboxOptions} */
 function parseArgs(argv) {
@@ -835,6 +886,10 @@ function parseArgs(argv) {
 			case '--publishable-key': publishable.push(value); break;
 			case '--public-url': opts.publicUrl = value; break;
 			case '--api-version': opts.defaultApiVersion = value; break;
+			case '--contract':
+				if (value !== 'strict' && value !== 'observe') throw new Error(`--contract must be strict or observe\n${USAGE}`);
+				opts.contract = value;
+				break;
 			default: throw new Error(`Unknown option ${flag}\n${USAGE}`);
 		}
 	}
@@ -860,4 +915,4 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { startSandbox, parseArgs };
+module.exports = { startSandbox, parseArgs, ROUTES };

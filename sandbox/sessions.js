@@ -191,31 +191,37 @@ function shownStatus(state, s) {
 	return isExpired(state, s) ? 'expired' : s.status;
 }
 
-/** @param {State} state @param {Session} s */
+/**
+ * The session as the API answers it (the contract's Session): `amount` 0 in customer mode,
+ * `default_locale` `ja` when none was given, `merchant` named, `payment_data.capture` shown with
+ * its default; the optional `payment`, `customer_id` and `email` only when there is one, and no
+ * `secure_token` (the session's 3DS secure tokens are sandbox-only, `secureTokens()`).
+ * @param {State} state @param {Session} s
+ */
 function present(state, s) {
 	const payment = s.paymentId === null ? undefined : state.payments.get(s.paymentId);
 	return {
 		id: s.id,
 		resource: 'session',
 		mode: s.mode,
-		amount: s.amount,
+		amount: s.amount === null ? 0 : s.amount,
 		currency: s.currency,
 		session_url: `${state.baseUrl}/sessions/${s.id}`,
 		return_url: s.returnUrl,
-		default_locale: s.defaultLocale,
+		default_locale: s.defaultLocale || 'ja',
 		payment_methods: s.paymentTypes.map((type) => ({ type })),
 		created_at: iso(s.createdAt),
 		cancelled_at: s.cancelledAt === null ? null : iso(s.cancelledAt),
 		completed_at: s.completedAt === null ? null : iso(s.completedAt),
 		status: s.status,
 		expired: isExpired(state, s),
+		merchant: { name: `KOMOJU sandbox (${s.merchant})` },
 		metadata: { ...s.metadata },
-		payment: payment ? payments.present(payment) : null,
-		payment_data: { ...s.paymentData },
-		customer_id: s.customerId,
-		secure_token: null,
+		...(payment ? { payment: payments.present(payment) } : {}),
+		payment_data: { capture: 'auto', ...s.paymentData },
+		...(s.customerId === null ? {} : { customer_id: s.customerId }),
 		line_items: s.lineItems.map((i) => ({ ...i })),
-		email: s.email,
+		...(s.email === null ? {} : { email: s.email }),
 	};
 }
 

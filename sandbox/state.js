@@ -89,6 +89,7 @@ const { RequestLog } = require('./record');
  *   webhookRequests: Set<import('node:http').ClientRequest>,
  *   webhookPending: number,
  *   webhookIdleWaiters: Array<() => void>,
+ *   contract: import('./contract').ContractJudge,
  * }} State
  */
 
@@ -105,9 +106,21 @@ function newId() {
 	return id;
 }
 
-/** ISO 8601 without milliseconds, like KOMOJU's examples. @param {number} ms */
+const JST_OFFSET_MS = 9 * 3600 * 1000;
+
+/**
+ * A timestamp as KOMOJU's answers show it: Japan time, in whole seconds, with `.000` and the
+ * offset (`2020-12-09T18:26:59.000+09:00`). Whole seconds because lists filter and sort by the
+ * shown second; parsers (Date.parse) read the offset.
+ * @param {number} ms
+ */
 function iso(ms) {
-	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	return isoExact(Math.floor(ms / 1000) * 1000);
+}
+
+/** The same form, keeping the milliseconds (a list's echoed `start_time` / `end_time`). @param {number} ms */
+function isoExact(ms) {
+	return new Date(ms + JST_OFFSET_MS).toISOString().replace(/Z$/, '+09:00');
 }
 
 /** Webhook delivery settings used when startSandbox gets none. @type {WebhookConfig} */
@@ -115,7 +128,8 @@ const DEFAULT_WEBHOOK_CONFIG = { maxAttempts: 4, retryDelayMs: 1000, timeoutMs: 
 
 /**
  * @param {{ secretKeys: string[], publishableKeys: string[], defaultApiVersion: string,
- *   config: SandboxConfig, now?: () => number, webhookConfig?: WebhookConfig }} opts
+ *   config: SandboxConfig, now?: () => number, webhookConfig?: WebhookConfig,
+ *   contract: import('./contract').ContractJudge }} opts
  * @returns {State}
  */
 function createState(opts) {
@@ -165,6 +179,7 @@ function createState(opts) {
 		webhookRequests: new Set(),
 		webhookPending: 0,
 		webhookIdleWaiters: [],
+		contract: opts.contract,
 	};
 	state.idempotency = new IdempotencyStore(state.clock);
 	return state;
@@ -186,7 +201,11 @@ function stopDeliveries(state) {
 	for (const w of waiters) w();
 }
 
-/** Forgets everything: resources, events, webhooks, deliveries, idempotency keys, faults, requests, config, clock offset. @param {State} state */
+/**
+ * Forgets everything: resources, events, webhooks, deliveries, idempotency keys, faults, requests, config, clock offset.
+ * Not the contract tally: it is the record of the whole run.
+ * @param {State} state
+ */
 function resetState(state) {
 	stopDeliveries(state);
 	state.events.clear();
@@ -216,4 +235,4 @@ function nextSeq(state) {
 	return state.resourceSeq;
 }
 
-module.exports = { createState, resetState, stopDeliveries, newId, iso, nextSeq, DEFAULT_WEBHOOK_CONFIG };
+module.exports = { createState, resetState, stopDeliveries, newId, iso, isoExact, nextSeq, DEFAULT_WEBHOOK_CONFIG };

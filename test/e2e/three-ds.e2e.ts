@@ -51,7 +51,8 @@ async function returnToN8n(location: URL): Promise<{ status: number; text: strin
 
 describe.each([
 	{ outcome: 'OK', card: CARDS.challengeOk, password: '123456', transStatus: 'Y', cryptogram: '[redacted]' },
-	{ outcome: 'ERRORED', card: CARDS.frictionlessFail, password: undefined, transStatus: 'N', cryptogram: null },
+	// no cryptogram after a failure: the contract types authenticationValue as a string, so the sandbox leaves it out
+	{ outcome: 'ERRORED', card: CARDS.frictionlessFail, password: undefined, transStatus: 'N', cryptogram: undefined },
 ])('3DS round trip ending $outcome', ({ outcome, card, password, transStatus, cryptogram }) => {
 	it('creates the token with the resume URL, waits, resumes on the customer’s return and records the status', async () => {
 		const order = `3DS-${outcome}`;
@@ -82,7 +83,9 @@ describe.each([
 		expect(resumed.json.query.secure_token_id).toBe(link.secureTokenId);
 		const [token] = nodeOutput(run, 'Get');
 		expect(token.json).toMatchObject({ id: link.secureTokenId, resource: 'secure_token', verification_status: outcome });
-		expect(token.json.three_ds_auth_result).toMatchObject({ transStatus, authenticationValue: cryptogram });
+		expect(token.json.three_ds_auth_result).toMatchObject({ transStatus });
+		if (cryptogram === undefined) expect(token.json.three_ds_auth_result).not.toHaveProperty('authenticationValue');
+		else expect(token.json.three_ds_auth_result).toMatchObject({ authenticationValue: cryptogram });
 		expect(nodeOutput(run, 'Record status').map((item) => item.json)).toEqual([
 			{ order, secureTokenId: link.secureTokenId, verificationStatus: outcome },
 		]);

@@ -5,6 +5,7 @@ let sb: Sandbox;
 
 beforeAll(async () => {
 	sb = await startSandbox({
+		contract: 'observe',
 		secretKeys: ['sk_test_sandbox', 'sk_test_other'],
 		publishableKeys: ['pk_test_sandbox', 'pk_test_other'],
 	});
@@ -14,7 +15,8 @@ beforeEach(() => sb.reset());
 
 function expectError(res: { status: number; body: any }, status: number, code: string, param: string | null = null) {
 	expect(res.status).toBe(status);
-	expect(res.body).toEqual({ error: { code, message: expect.any(String), param, details: null } });
+	// the contract's APIErrorBody: all four fields non-null (param "" when no field is at fault, details {})
+	expect(res.body).toEqual({ error: { code, message: expect.any(String), param: param ?? '', details: {} } });
 }
 
 describe('authentication', () => {
@@ -22,7 +24,7 @@ describe('authentication', () => {
 		const res = await call(sb, 'GET', '/api/v1/payments?per_page=1');
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toBe('application/json');
-		expect(res.body).toEqual({ resource: 'list', total: 0, page: 1, per_page: 1, last_page: 1, data: [] });
+		expect(res.body).toMatchObject({ resource: 'payment_list', total: 0, page: 1, per_page: 1, last_page: 0, data: [] });
 	});
 
 	it.each([
@@ -162,7 +164,7 @@ describe('POST /api/v1/secure_tokens', () => {
 			resource: 'secure_token',
 			verification_status: 'NEEDS_VERIFY',
 			authentication_url: `${sb.url}/three_d_secure_service/offsite?token=${id}`,
-			created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+			created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+09:00$/),
 		});
 		const get = await call(sb, 'GET', `/api/v1/secure_tokens/${encodeURIComponent(id)}`, { version: '2025-01-28' });
 		expect(get.body).toEqual(res.body);
@@ -222,7 +224,7 @@ describe('POST /api/v1/secure_tokens', () => {
 	});
 
 	it('treats the current month as not expired and last month as expired (sandbox clock)', async () => {
-		const clock = await startSandbox({ now: () => Date.UTC(2031, 4, 31, 23, 59) });
+		const clock = await startSandbox({ contract: 'observe', now: () => Date.UTC(2031, 4, 31, 23, 59) });
 		try {
 			const ok = await call(clock, 'POST', '/api/v1/secure_tokens', { json: tokenRequest(CARDS.visa.successChallenge, { payment_details: card(CARDS.visa.successChallenge, { month: '05', year: '31' }) }) });
 			expect(ok.status).toBe(200);
@@ -376,7 +378,16 @@ describe('payments and payment methods', () => {
 
 	it('pages an empty list', async () => {
 		const res = await call(sb, 'GET', '/api/v1/payments?page=3&per_page=100&status=captured,authorized&currency=JPY&start_time=2025-01-01T00:00:00Z');
-		expect(res.body).toEqual({ resource: 'list', total: 0, page: 3, per_page: 100, last_page: 1, data: [] });
+		expect(res.body).toEqual({
+			resource: 'payment_list',
+			total: 0,
+			page: 3,
+			per_page: 100,
+			last_page: 0,
+			data: [],
+			start_time: '2025-01-01T09:00:00.000+09:00',
+			end_time: expect.stringMatching(/\+09:00$/),
+		});
 		expect((await call(sb, 'GET', '/api/v1/payments')).body.per_page).toBe(10);
 	});
 

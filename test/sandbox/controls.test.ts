@@ -6,7 +6,7 @@ import { ALL_TEST_NUMBERS, basic, call, card, CARDS, control, FUTURE_YEAR, Sandb
 let sb: Sandbox;
 
 beforeAll(async () => {
-	sb = await startSandbox({ secretKeys: ['sk_test_sandbox', 'sk_test_second'] });
+	sb = await startSandbox({ contract: 'observe', secretKeys: ['sk_test_sandbox', 'sk_test_second'] });
 });
 afterAll(() => sb.close());
 beforeEach(() => sb.reset());
@@ -104,7 +104,7 @@ describe('fault injection', () => {
 		expect(rule).toMatchObject({ id: expect.any(Number), times: 1, kind: 'status' });
 		const res = await create();
 		expect(res.status).toBe(503);
-		expect(res.body).toEqual({ error: { code: 'service_unavailable', message: expect.any(String), param: null, details: null } });
+		expect(res.body).toEqual({ error: { code: 'service_unavailable', message: expect.any(String), param: '', details: {} } });
 		expect(sb.secureTokens()).toHaveLength(0);
 		expect(sb.requests[0].fault).toMatchObject({ id: rule.id, kind: 'status' });
 		expect((await create()).status).toBe(200);
@@ -212,14 +212,14 @@ describe('latency and rate limit', () => {
 
 	it('limits requests per rolling second with 429 and Retry-After', async () => {
 		let now = Date.UTC(2030, 0, 1);
-		const limited = await startSandbox({ rateLimitPerSecond: 2, now: () => now });
+		const limited = await startSandbox({ contract: 'observe', rateLimitPerSecond: 2, now: () => now });
 		try {
 			expect((await call(limited, 'GET', '/api/v1/payments')).status).toBe(200);
 			expect((await call(limited, 'GET', '/api/v1/payments')).status).toBe(200);
 			const third = await call(limited, 'GET', '/api/v1/payments');
 			expect(third.status).toBe(429);
 			expect(third.headers.get('retry-after')).toBe('1');
-			expect(third.body).toEqual({ error: { code: 'too_many_requests', message: expect.any(String), param: null, details: null } });
+			expect(third.body).toEqual({ error: { code: 'too_many_requests', message: expect.any(String), param: '', details: {} } });
 			now += 999;
 			expect((await call(limited, 'GET', '/api/v1/payments')).status).toBe(429);
 			now += 1000;

@@ -37,7 +37,7 @@ function verify(raw: Buffer, signature: string | string[] | undefined, secret: s
 const at = (path: string) => received.filter((r) => r.path === path);
 
 beforeAll(async () => {
-	sb = await startSandbox({ secretKeys: ['sk_test_sandbox', SECOND], publishableKeys: [PUBLISHABLE], webhooks: { retryDelayMs: 10 } });
+	sb = await startSandbox({ contract: 'observe', secretKeys: ['sk_test_sandbox', SECOND], publishableKeys: [PUBLISHABLE], webhooks: { retryDelayMs: 10 } });
 	receiver = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
@@ -86,7 +86,7 @@ describe('events API', () => {
 		expect(Object.keys(event).sort()).toEqual(['created_at', 'data', 'id', 'reason', 'resource', 'type']);
 		expect(event).toMatchObject({ type: 'customer.created', resource: 'event', reason: null, data: customer.body });
 		expect(event.id).toMatch(/^[a-z0-9]{25}$/);
-		expect(event.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+		expect(event.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+09:00$/);
 		expect(list.text).not.toContain(VISA);
 		expect(event.data.source).toMatchObject({ last_four_digits: '1111' });
 		expect(event.data.source).not.toHaveProperty('verification_value');
@@ -120,9 +120,10 @@ describe('events API', () => {
 		expect((await customerIds('')).data).toEqual([same[1], same[0]]);
 	});
 
-	it('an empty list reports last_page 1', async () => {
+	it('an empty list reports last_page 0; start_time and end_time are the time of the request', async () => {
 		const r = await call(sb, 'GET', '/api/v1/events');
-		expect(r.body).toEqual({ resource: 'list', total: 0, page: 1, per_page: 10, last_page: 1, data: [] });
+		const now = new Date(Math.floor(sb.now() / 1000) * 1000 + 9 * 3600_000).toISOString().replace('Z', '+09:00');
+		expect(r.body).toEqual({ resource: 'list', total: 0, page: 1, per_page: 10, last_page: 0, data: [], start_time: now, end_time: now });
 	});
 
 	it('validates list parameters like the payments list (422)', async () => {
@@ -153,14 +154,17 @@ describe('events API', () => {
 			sb.advanceClock(3600_000);
 		}
 		const ids = async (query: string) => (await call(sb, 'GET', `/api/v1/events?${query}`)).body.data.map((e: { data: { id: string } }) => e.data.id);
-		const mid = created[1].at;
+		// KOMOJU's form, 2026-01-02T12:04:05.000+09:00: the + must be encoded in a query
+		const mid = encodeURIComponent(created[1].at);
 		expect(await ids(`start_time=${mid}`)).toEqual([created[2].id, created[1].id]);
 		expect(await ids(`end_time=${mid}`)).toEqual([created[1].id, created[0].id]);
 		expect(await ids(`start_time=${mid}&end_time=${mid}`)).toEqual([created[1].id]);
-		const tokyo = new Date(Date.parse(mid) + 9 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
+		const utc = new Date(Date.parse(created[1].at)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		expect(await ids(`start_time=${utc}&end_time=${utc}`)).toEqual([created[1].id]);
+		const tokyo = new Date(Date.parse(created[1].at) + 9 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
 		expect(await ids(`start_time=${encodeURIComponent(tokyo)}&end_time=${encodeURIComponent(tokyo)}`)).toEqual([created[1].id]);
 		const r = await call(sb, 'GET', `/api/v1/events?start_time=${mid}&per_page=1`);
-		expect(r.body).toMatchObject({ total: 2, last_page: 2 });
+		expect(r.body).toMatchObject({ total: 2, last_page: 2, start_time: created[1].at });
 	});
 
 	it('keeps events per merchant; unknown or foreign ids are 404', async () => {

@@ -141,10 +141,10 @@ export const ALL_TEST_NUMBERS = [
 
 /** A sandbox with two merchants: `sk_test_sandbox`/`pk_test_sandbox` and `sk_test_other`/`pk_test_other`. */
 export function startTwoMerchants(): Promise<Sandbox> {
-	return startSandbox({ secretKeys: ['sk_test_sandbox', 'sk_test_other'], publishableKeys: ['pk_test_sandbox', 'pk_test_other'] });
+	return startSandbox({ contract: 'observe', secretKeys: ['sk_test_sandbox', 'sk_test_other'], publishableKeys: ['pk_test_sandbox', 'pk_test_other'] });
 }
 
-/** Asserts KOMOJU's error body with this status, code and param. */
+/** Asserts KOMOJU's error body with this status, code and param (null: no field at fault, shown as ""). */
 export function expectError(res: { status: number; body: unknown }, status: number, code: string, param: string | null = null): void {
-	expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { code, message: expect.any(String), param, details: null } } });
+	expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { code, message: expect.any(String), param: param ?? '', details: {} } } });
 }

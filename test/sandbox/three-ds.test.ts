@@ -4,7 +4,7 @@ import { call, CARDS, openAuthPage, Sandbox, submitPassword, tokenRequest } from
 let sb: Sandbox;
 
 beforeAll(async () => {
-	sb = await startSandbox();
+	sb = await startSandbox({ contract: 'observe' });
 });
 afterAll(() => sb.close());
 beforeEach(() => sb.reset());
@@ -28,7 +28,6 @@ const AUTH_KEYS = [
 	'threeDSServerTransID',
 	'eci',
 	'messageVersion',
-	'authenticationType',
 	'authenticationValue',
 	'transStatus',
 ];
@@ -59,7 +58,9 @@ describe.each(brands)('%s 3DS test cards', (brand) => {
 		const after = await status(token.id);
 		expect(after.verification_status).toBe('ERRORED');
 		expect(after.three_ds_auth_result.transStatus).toBe('N');
-		expect(after.three_ds_auth_result.authenticationValue).toBeNull();
+		// the contract types every key as a string: keys without a value are left out, not null
+		expect(after.three_ds_auth_result).not.toHaveProperty('authenticationValue');
+		expect(after.three_ds_auth_result).not.toHaveProperty('authenticationType');
 	});
 
 	it('success, challenge: 123456 authenticates', async () => {
@@ -155,7 +156,7 @@ describe('the 3DS page', () => {
 	});
 
 	it('uses publicUrl for authentication_url when given', async () => {
-		const other = await startSandbox({ publicUrl: 'http://host.docker.internal:4999/' });
+		const other = await startSandbox({ contract: 'observe', publicUrl: 'http://host.docker.internal:4999/' });
 		try {
 			const res = await call(other, 'POST', '/api/v1/secure_tokens', { json: tokenRequest(CARDS.visa.successFrictionless) });
 			expect(res.body.authentication_url).toBe(`http://host.docker.internal:4999/three_d_secure_service/offsite?token=${res.body.id}`);

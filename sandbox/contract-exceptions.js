@@ -1,0 +1,154 @@
+// @ts-check
+'use strict';
+
+/**
+ * The one list of what the contract check (sandbox/contract.js) does not judge, and of the
+ * places where it deliberately judges differently from contract.json. Each entry says why.
+ * Keep it short: anything not listed here is judged against the contract as it is.
+ */
+
+const { usesLegacySecureTokenKey } = require('./version');
+
+/**
+ * Paths the contract lacks: requests and answers here are not judged (`contract.operation` is null).
+ * @type {ReadonlyArray<{ what: string, reason: string, matches: (path: string) => boolean }>}
+ */
+const UNJUDGED = [
+	{
+		what: 'GET/POST /three_d_secure_service/offsite',
+		reason: "the 3DS page the customer's browser opens (HTML, no API key); KOMOJU's API does not describe it",
+		matches: (path) => path === '/three_d_secure_service/offsite',
+	},
+	{
+		what: 'GET/POST /sessions/{id}',
+		reason: "the hosted payment page outside /api/v1 (HTML, the customer's browser)",
+		matches: (path) => /^\/sessions\/[^/]+$/.test(path),
+	},
+	{
+		what: '/__sandbox/*',
+		reason: "the sandbox's own test controls",
+		matches: (path) => path === '/__sandbox' || path.startsWith('/__sandbox/'),
+	},
+	{
+		what: 'any other path, and /api/v1 routes the contract has no operation for',
+		reason: 'nothing to judge against; the sandbox answers them 404 not_found',
+		matches: () => false, // decided by the operation lookup in contract.js
+	},
+	{
+		what: 'answers of injected `status` faults with a body of their own',
+		reason: 'the test wrote that body on purpose (e.g. a non-JSON 502); the default fault body is judged',
+		matches: () => false, // decided in server.js, which knows the fault
+	},
+];
+
+/**
+ * Deliberate deviations: where the contract is judged with a change, and why. `patch` changes the
+ * in-memory copy of contract.json the check compiles (the vendored file stays as KOMOJU's SDK says);
+ * `normalize` rewrites an answer of an older API version before it is judged.
+ * @typedef {{
+ *   id: string,
+ *   operations: string[],
+ *   where: 'request' | 'answer',
+ *   reason: string,
+ *   patch?: (schemas: Record<string, any>) => void,
+ *   applies?: (version: string) => boolean,
+ *   normalize?: (body: unknown) => unknown,
+ * }} Deviation
+ * @type {ReadonlyArray<Deviation>}
+ */
+const DEVIATIONS = [
+	{
+		id: 'legacy-secure-token-id',
+		operations: ['showSecureToken'],
+		where: 'answer',
+		reason:
+			'the contract describes API version 2025-01-28; before it (2024-07-15, also the sandbox default without ' +
+			'X-KOMOJU-API-VERSION) GET /secure_tokens/{id} names the id `secure_token` (docs §6.7). Such answers are ' +
+			'judged with `secure_token` read as `id`; everything else as the contract says',
+		applies: (version) => usesLegacySecureTokenKey(version),
+		normalize: (body) => {
+			if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+			const { secure_token: id, ...rest } = /** @type {Record<string, unknown>} */ (body);
+			return id === undefined || 'id' in rest ? body : { id, ...rest };
+		},
+	},
+	{
+		id: 'customer-token-id',
+		operations: ['createCustomer', 'updateCustomer'],
+		where: 'request',
+		reason:
+			"`payment_details` may be a token id string (KOMOJU's long-term token guide: a one-time token becomes a " +
+			"customer's card). The contract allows the id string only on createPayment and paySession (its *Wire schemas)",
+		patch: (schemas) => {
+			for (const name of ['CreateCustomerRequest', 'UpdateCustomerRequest']) {
+				schemas[name].properties.payment_details = {
+					anyOf: [{ $ref: '#/schemas/PaymentDetailsOnlyCreditCards' }, { $ref: '#/schemas/PaymentDetailsTokenId' }],
+				};
+			}
+		},
+	},
+	{
+		id: 'event-data',
+		operations: ['showEvent', 'listEvents'],
+		where: 'answer',
+		reason:
+			'the contract types Event.data as a Payment only (the SDK has no other event payload); customer.* events ' +
+			'carry the Customer, so their data is judged against Customer, all other events against Payment',
+		patch: (schemas) => {
+			const event = schemas.Event;
+			event.properties.data = { type: 'object' };
+			event.if = { properties: { type: { type: 'string', pattern: '^customer\\.' } }, required: ['type'] };
+			event.then = { properties: { data: { $ref: '#/schemas/Customer' } } };
+			event.else = { properties: { data: { $ref: '#/schemas/Payment' } } };
+		},
+	},
+	{
+		id: 'null-when-absent',
+		operations: ['every operation whose answer holds a Payment (payments, sessions, payment lists, events)'],
+		where: 'answer',
+		reason:
+			'the SDK types these as required and non-null, yet a payment can lack them: `session` (not paid through a ' +
+			'session), `statement_descriptor` (none configured), a card\'s `payment_details.email` (none given) and a ' +
+			"refund's `description` (none given). The sandbox sends null there rather than invent a value",
+		patch: (schemas) => {
+			/** @param {any} props @param {string} key */
+			const nullable = (props, key) => {
+				props[key] = { anyOf: [props[key], { type: 'null' }] };
+			};
+			nullable(schemas.Payment.properties, 'session');
+			nullable(schemas.Payment.properties, 'statement_descriptor');
+			nullable(schemas.ResponsePaymentDetailsCreditCard.properties, 'email');
+			nullable(schemas.Refund.properties, 'description');
+		},
+	},
+];
+
+/**
+ * contract.json as the check judges it: a copy with the deviations' patches applied.
+ * @param {{ schemas: Record<string, any> }} contract
+ */
+function judgedContract(contract) {
+	const copy = JSON.parse(JSON.stringify(contract));
+	for (const d of DEVIATIONS) if (d.patch) d.patch(copy.schemas);
+	return copy;
+}
+
+/**
+ * The success answer as judged: legacy-version differences undone.
+ * @param {string} operationId @param {string} version @param {unknown} body
+ */
+function normalizeAnswer(operationId, version, body) {
+	let out = body;
+	for (const d of DEVIATIONS) {
+		if (d.where === 'answer' && d.normalize && d.operations.includes(operationId) && (!d.applies || d.applies(version))) out = d.normalize(out);
+	}
+	return out;
+}
+
+/** The reason a path is not judged, or null. @param {string} path */
+function unjudged(path) {
+	const hit = UNJUDGED.find((u) => u.matches(path));
+	return hit ? hit.reason : null;
+}
+
+module.exports = { UNJUDGED, DEVIATIONS, judgedContract, normalizeAnswer, unjudged };
