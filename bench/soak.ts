@@ -2,7 +2,7 @@
  * `npm run soak`: Secure Token Creates through the KOMOJU node at concurrency 10 against the
  * sandbox with random injected faults, then checks that nothing was lost and nothing doubled.
  *
- *   node bench/soak.js [--seed N] [--items 2000] [--concurrency 10] [--timeout-ms 1000] [--deadline-s 600] [--out bench/results.md|-]
+ *   node bench/soak.js [--seed N] [--items 2000] [--concurrency 10] [--timeout-ms 1000] [--retries 2] [--deadline-s 600] [--out bench/results.md|-]
  *
  * The node runs in-process in n8n-core's real engine (test/harness: WorkflowExecute over real
  * HTTP), with Continue On Fail, its Timeout option at 1 s and otherwise its defaults
@@ -12,7 +12,11 @@
  * meets KOMOJU's 409 for the request still in flight), and "failed after processing" (the token
  * is made, then the socket is destroyed or a 500/502 is sent).
  *
- * Checks (exit 1 on any violation): every input item comes out once, in its place
+ * Then, while items failed, up to --retries execution-level retries: the whole run again with the
+ * first execution's custom data, as n8n's Executions → Retry carries it over, so every item sends
+ * its first key again; the faults go on. An item already made must come back as that same object.
+ *
+ * Checks (exit 1 on any violation, after every pass): every input item comes out once, in its place
  * (pairedItem = its index), as a success or an error item; each success has exactly one secure
  * token in the sandbox (matched by its item's unique return_url) and it is the one returned;
  * no item has more than one token; no unhandled rejection or uncaught exception; the run ends
@@ -38,6 +42,7 @@ const ITEMS = Number(arg('items', '2000'));
 const CONCURRENCY = Number(arg('concurrency', '10'));
 const TIMEOUT_MS = Number(arg('timeout-ms', '1000'));
 const DEADLINE_S = Number(arg('deadline-s', '600'));
+const RETRIES = Number(arg('retries', '2'));
 const OUT = arg('out', join(REPO_ROOT, 'bench', 'results.md'));
 /** Checks the checker: adds a second token for item 0 behind the node's back; the run must FAIL. */
 const INJECT_DUPLICATE = process.argv.includes('--inject-duplicate');
@@ -122,16 +127,40 @@ async function main(): Promise<number> {
 		options: { concurrency: CONCURRENCY, timeout: TIMEOUT_MS },
 	});
 	const runStarted = Date.now();
-	const result = await runWorkflow({
-		nodes: [itemsNode(items), komojuNode(parameters, { onError: 'continueRegularOutput' })],
-		connections: chain('Items', 'KOMOJU'),
-		nodeTypes: { [NODE_TYPE]: new Komoju() },
-		credentialTypes: { komojuApi: new KomojuApi() },
-		credentials: { komojuApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url, apiVersion: '2025-01-28' } },
-	});
-	const runSeconds = (Date.now() - runStarted) / 1000;
+	const execute = (customData?: Record<string, string>) =>
+		runWorkflow({
+			nodes: [itemsNode(items), komojuNode(parameters, { onError: 'continueRegularOutput' })],
+			connections: chain('Items', 'KOMOJU'),
+			nodeTypes: { [NODE_TYPE]: new Komoju() },
+			credentialTypes: { komojuApi: new KomojuApi() },
+			credentials: { komojuApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url, apiVersion: '2025-01-28' } },
+			customData,
+		});
 	// Requests the node gave up on (timeouts) may still be processing in the sandbox: wait for them.
-	await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 4 + 500));
+	const settle = () => new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 4 + 500));
+	let result = await execute();
+	await settle();
+	const passes = [result];
+	const failedIn = (run: typeof result) => (run.status === 'success' ? run.resultOf('KOMOJU').filter((item) => item.json.error !== undefined).length : ITEMS);
+	while (passes.length <= RETRIES && failedIn(result) > 0) {
+		result = await execute(passes[0].customData);
+		await settle();
+		passes.push(result);
+	}
+	const runSeconds = (Date.now() - runStarted) / 1000;
+	// An object an earlier pass returned must come back unchanged from every later pass (KOMOJU's replay).
+	const madeIn = new Map<number, string>();
+	passes.forEach((pass, passIndex) => {
+		if (pass.status !== 'success') return;
+		pass.resultOf('KOMOJU').forEach((item, position) => {
+			if (item.json.error !== undefined) return;
+			const id = String(item.json.id);
+			const earlier = madeIn.get(position);
+			if (earlier === undefined) madeIn.set(position, id);
+			else if (earlier !== id) problems.push(`item ${position}: retry ${passIndex} returned ${id}, an earlier pass ${earlier}`);
+		});
+	});
+	const failuresPerPass = passes.map(failedIn);
 
 	if (INJECT_DUPLICATE) {
 		await sandbox.clearFaults();
@@ -214,6 +243,7 @@ async function main(): Promise<number> {
 
 	log('');
 	log(`soak: node run ${runSeconds.toFixed(1)} s, total ${seconds.toFixed(1)} s`);
+	log(`soak: error items per pass (first run, then execution-level retries with its custom data): ${failuresPerPass.join(' → ')}`);
 	log(`soak: ${successes} successes, ${failures} error items (${orphans} of them with a token made before the answer was lost), ${duplicates} duplicate tokens, ${ITEMS - output.length} items lost`);
 	log(`soak: fault rules fired ${fired} of ${planned} (one per request while they last):`);
 	for (const kind of KINDS) log(`  ${String(firedByKind.get(kind.name) ?? 0).padStart(6)}  ${kind.name}`);
@@ -232,7 +262,8 @@ async function main(): Promise<number> {
 			OUT,
 			`soak-seed-${SEED}`,
 			[
-				`**Soak, seed ${SEED}** (${new Date().toISOString()}): ${ITEMS} creates, concurrency ${CONCURRENCY}, timeout ${TIMEOUT_MS} ms → **${verdict}** in ${runSeconds.toFixed(1)} s (node) / ${seconds.toFixed(1)} s (total).`,
+				`**Soak, seed ${SEED}** (${new Date().toISOString()}): ${ITEMS} creates, concurrency ${CONCURRENCY}, timeout ${TIMEOUT_MS} ms, up to ${RETRIES} execution-level retries → **${verdict}** in ${runSeconds.toFixed(1)} s (node) / ${seconds.toFixed(1)} s (total).`,
+				`Error items per pass: ${failuresPerPass.join(' → ')}; the counts below are the last pass's.`,
 				`${successes} successes, ${failures} error items in place (${orphans} with one token made before the answer was lost, recoverable with the same key), ${duplicates} duplicates, ${ITEMS - output.length} lost; ${problems.length} violations.`,
 				`Faults fired (${fired} requests took a rule): ${kinds}. Client-side answers: ${JSON.stringify(Object.fromEntries(statuses))}; real 409 in-flight ${conflicts409}, idempotent replays ${replayed}.`,
 				errorMessages.size ? `Error items: ${[...errorMessages].map(([m, c]) => `${c}× "${m}"`).join('; ')}.` : '',

@@ -194,3 +194,13 @@ test('function-type authenticate is called, and credentials can be keyed by id',
 	expect(result.status).toBe('success');
 	expect(seen[0].headers.authorization).toBe('Bearer by-id');
 });
+
+describe('runWorkflow with the custom data of an earlier execution', () => {
+	it('starts the run with that custom data and reports it at the end', async () => {
+		const { runWorkflow: run, itemsNode: items } = await import('./index');
+		const result = await run({ nodes: [items([{ a: 1 }])], connections: {}, nodeTypes: {}, customData: { kept: 'yes' } });
+		expect(result.status).toBe('success');
+		expect(result.customData).toEqual({ kept: 'yes' });
+		expect(result.resultOf('Items').map((item) => item.json)).toEqual([{ a: 1 }]);
+	});
+});

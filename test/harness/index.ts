@@ -18,6 +18,7 @@ import './env';
 import { randomInt } from 'node:crypto';
 import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
 import {
+	createRunExecutionData,
 	Workflow,
 	type ExecutionError,
 	type ExecutionStatus,
@@ -29,6 +30,7 @@ import {
 	type INodeTypes,
 	type IRun,
 	type IRunData,
+	type IRunExecutionData,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
 	type IWorkflowSettings,
@@ -62,6 +64,11 @@ export interface RunWorkflowOptions {
 	mode?: WorkflowExecuteMode;
 	/** Merged over `{ executionOrder: 'v1' }`. */
 	settings?: IWorkflowSettings;
+	/**
+	 * The execution's custom data to start with, as n8n's Executions → Retry carries it over from
+	 * the failed execution (the run starts from the start node, like a retry of the whole run).
+	 */
+	customData?: Record<string, string>;
 }
 
 /** An error as it left a node's execute(), before n8n copies it into a plain object. */
@@ -79,6 +86,8 @@ export interface WorkflowRunResult {
 	error?: ExecutionError;
 	/** Every error thrown out of a node's execute(), in order (one per failed try). Original instances. */
 	thrown: ThrownError[];
+	/** The execution's custom data when it ended (what a retry of it would start with). */
+	customData: Record<string, string>;
 	/** Output items of one run of a node; throws if the node has no such run. */
 	resultOf(nodeName: string, runIndex?: number, outputIndex?: number): INodeExecutionData[];
 }
@@ -124,7 +133,16 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
 		workflowId,
 	});
 
-	const run = await new WorkflowExecute(additionalData, mode).run({ workflow, startNode });
+	const run = opts.customData
+		? await new WorkflowExecute(
+				additionalData,
+				mode,
+				createRunExecutionData({
+					executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+					resultData: { runData: {}, metadata: { ...opts.customData } } as Partial<IRunExecutionData['resultData']>,
+				} as Parameters<typeof createRunExecutionData>[0]),
+			).processRunExecutionData(workflow)
+		: await new WorkflowExecute(additionalData, mode).run({ workflow, startNode });
 	const { runData, error } = run.data.resultData;
 
 	return {
@@ -134,6 +152,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
 		runData,
 		error,
 		thrown,
+		customData: { ...(run.data.resultData.metadata ?? {}) } as Record<string, string>,
 		resultOf(nodeName, runIndex = 0, outputIndex = 0) {
 			const task = runData[nodeName]?.[runIndex];
 			if (!task) {
