@@ -56,6 +56,22 @@ export function cardCreate(overrides: IDataObject = {}): IDataObject {
 	};
 }
 
+/** Payment → Create from card details (a regular success card), ¥1,000 unless overridden. */
+export function cardPayment(overrides: IDataObject = {}): IDataObject {
+	return {
+		resource: 'payment',
+		operation: 'create',
+		amount: 1000,
+		currency: 'JPY',
+		paymentSource: 'card',
+		cardNumber: CARDS.regular,
+		expiryMonth: 8,
+		expiryYear: FUTURE_YEAR,
+		verificationValue: '123',
+		...overrides,
+	};
+}
+
 export function getToken(id: string, options: IDataObject = {}): IDataObject {
 	return {
 		resource: 'secureToken',

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	apiRequests,
+	cardPayment,
 	authenticate,
 	CARDS,
 	cardCreate,
@@ -33,15 +34,7 @@ function createPayment(overrides: IDataObject = {}): IDataObject {
 	return { resource: 'payment', operation: 'create', amount: 5000, currency: 'JPY', ...overrides };
 }
 
-const byCard = (overrides: IDataObject = {}) =>
-	createPayment({
-		paymentSource: 'card',
-		cardNumber: CARDS.regular,
-		expiryMonth: 8,
-		expiryYear: FUTURE_YEAR,
-		verificationValue: '123',
-		...overrides,
-	});
+const byCard = (overrides: IDataObject = {}) => cardPayment({ amount: 5000, ...overrides });
 
 const onPayment = (operation: string, paymentId: string, extra: IDataObject = {}) => ({
 	resource: 'payment',

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	apiRequests,
+	cardPayment,
 	authenticate,
 	cardCreate,
 	CARDS,
@@ -30,18 +31,6 @@ const card = {
 	verification_value: '123',
 };
 
-const byCard = (overrides: IDataObject = {}): IDataObject => ({
-	resource: 'payment',
-	operation: 'create',
-	amount: 1000,
-	currency: 'JPY',
-	paymentSource: 'card',
-	cardNumber: CARDS.regular,
-	expiryMonth: 8,
-	expiryYear: FUTURE_YEAR,
-	verificationValue: '123',
-	...overrides,
-});
 
 const maximum = (amount: number) => ({ maximumAmount: amount, maximumAmountCurrency: 'JPY' });
 
@@ -58,7 +47,7 @@ function paymentBodies(): IDataObject[] {
 
 describe('Payment → Create: tax', () => {
 	it('with the defaults, ¥1,000 sends tax 0 and KOMOJU’s payment totals ¥1,000', async () => {
-		const result = await runKomoju(sandbox, byCard());
+		const result = await runKomoju(sandbox, cardPayment());
 		expect(result.error?.message).toBeUndefined();
 		expect(paymentBodies()[0]).toMatchObject({ amount: 1000, tax: 0 });
 		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ amount: 1000, tax: 0, total: 1000 });
@@ -66,19 +55,19 @@ describe('Payment → Create: tax', () => {
 	});
 
 	it('KOMOJU Automatic sends "auto", and KOMOJU’s payment shows the consumption tax it added', async () => {
-		const result = await runKomoju(sandbox, byCard({ tax: 'auto' }));
+		const result = await runKomoju(sandbox, cardPayment({ tax: 'auto' }));
 		expect(paymentBodies()[0]).toMatchObject({ amount: 1000, tax: 'auto' });
 		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ amount: 1000, tax: 100, total: 1100 });
 	});
 
 	it('a Tax Amount is sent as it is and added to the total', async () => {
-		const result = await runKomoju(sandbox, byCard({ currency: 'USD', amount: 1050, tax: 'amount', taxAmount: 50 }));
+		const result = await runKomoju(sandbox, cardPayment({ currency: 'USD', amount: 1050, tax: 'amount', taxAmount: 50 }));
 		expect(paymentBodies()[0]).toMatchObject({ amount: 1050, tax: 50 });
 		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ tax: 50, total: 1100 });
 	});
 
 	it('Maximum Amount bounds what the customer pays: automatic tax counts at the highest rate, rounded up', async () => {
-		const result = await runKomoju(sandbox, byCard({ amount: '={{ $json.amount }}', tax: 'auto', options: maximum(1100) }), {
+		const result = await runKomoju(sandbox, cardPayment({ amount: '={{ $json.amount }}', tax: 'auto', options: maximum(1100) }), {
 			items: [{ amount: 1001 }, { amount: 1000 }],
 			settings: { onError: 'continueRegularOutput' },
 		});
@@ -90,13 +79,13 @@ describe('Payment → Create: tax', () => {
 	});
 
 	it('Maximum Amount counts a Tax Amount', async () => {
-		const result = await runKomoju(sandbox, byCard({ amount: 5000, tax: 'amount', taxAmount: 1, options: maximum(5000) }));
+		const result = await runKomoju(sandbox, cardPayment({ amount: 5000, tax: 'amount', taxAmount: 1, options: maximum(5000) }));
 		expect(result.error?.message).toBe('Refused: this payment of 5,001 JPY is above the node’s Maximum Amount of 5,000 JPY');
 		expect(paymentBodies()).toHaveLength(0);
 	});
 
 	it('a Tax Amount with decimals is refused before sending', async () => {
-		const result = await runKomoju(sandbox, byCard({ tax: 'amount', taxAmount: 10.5 }));
+		const result = await runKomoju(sandbox, cardPayment({ tax: 'amount', taxAmount: 10.5 }));
 		expect(result.error?.message).toBe('Tax Amount must be a whole number of 0 or more, got 10.5');
 		expect(paymentBodies()).toHaveLength(0);
 	});

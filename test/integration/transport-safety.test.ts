@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiRequests, CARDS, FUTURE_YEAR, runKomoju, type Sandbox, useSandbox } from './komoju.fixtures';
+import { apiRequests, cardPayment, CARDS, runKomoju, type Sandbox, useSandbox } from './komoju.fixtures';
 
 const sandboxOf = useSandbox();
 let sandbox: Sandbox;
@@ -11,18 +11,6 @@ beforeEach(() => {
 	sandbox = sandboxOf();
 });
 
-const byCard = (overrides: IDataObject = {}): IDataObject => ({
-	resource: 'payment',
-	operation: 'create',
-	amount: 1000,
-	currency: 'JPY',
-	paymentSource: 'card',
-	cardNumber: CARDS.regular,
-	expiryMonth: 8,
-	expiryYear: FUTURE_YEAR,
-	verificationValue: '123',
-	...overrides,
-});
 
 interface Redirector {
 	url: string;
@@ -54,7 +42,7 @@ describe('redirects are never followed', () => {
 		const target = sandbox.url.replace('127.0.0.1', 'localhost');
 		const redirector = await startRedirector(status, target);
 		try {
-			const result = await runKomoju(sandbox, byCard({ options: { maxRetries: 3 } }), {
+			const result = await runKomoju(sandbox, cardPayment({ options: { maxRetries: 3 } }), {
 				credentials: { baseUrl: redirector.url },
 				settings: { onError: 'continueRegularOutput' },
 			});
@@ -93,13 +81,13 @@ describe('the Base URL', () => {
 		['not a URL', 'komoju.com', 'The KOMOJU credential’s Base URL is not an http(s) URL'],
 		['another scheme', 'ftp://komoju.com', 'The KOMOJU credential’s Base URL is not an http(s) URL'],
 	])('%s is refused before anything is sent', async (_name, baseUrl, message) => {
-		const result = await runKomoju(sandbox, byCard(), { credentials: { secretKey: 'sk_live_example', baseUrl } });
+		const result = await runKomoju(sandbox, cardPayment(), { credentials: { secretKey: 'sk_live_example', baseUrl } });
 		expect(result.error?.message).toBe(message);
 		expect(JSON.stringify(result.error)).not.toContain('sk_live_example');
 	});
 
 	it.each(['http://localhost:1', 'http://127.0.0.2:1', 'http://[::1]:1'])('plain http on this machine (%s) is allowed', async (baseUrl) => {
-		const result = await runKomoju(sandbox, byCard({ options: { maxRetries: 0 } }), { credentials: { baseUrl } });
+		const result = await runKomoju(sandbox, cardPayment({ options: { maxRetries: 0 } }), { credentials: { baseUrl } });
 		// Nothing listens there: the request was attempted, not refused for its scheme.
 		expect(result.error?.message).toMatch(/^Could not reach KOMOJU/);
 	});
@@ -107,7 +95,7 @@ describe('the Base URL', () => {
 
 describe('explicit idempotency keys', () => {
 	it('two items whose key renders the same: the later one is refused before sending, the others are charged once each', async () => {
-		const result = await runKomoju(sandbox, byCard({ options: { idempotencyKey: '=pay-{{ $json.orderId ?? "" }}' } }), {
+		const result = await runKomoju(sandbox, cardPayment({ options: { idempotencyKey: '=pay-{{ $json.orderId ?? "" }}' } }), {
 			items: [{ orderId: 'A-1' }, {}, { orderId: 'A-2' }, {}],
 			settings: { onError: 'continueRegularOutput' },
 		});
@@ -124,7 +112,7 @@ describe('explicit idempotency keys', () => {
 	});
 
 	it('a key expression that returns an object is refused, not sent as "[object Object]"', async () => {
-		const result = await runKomoju(sandbox, byCard({ options: { idempotencyKey: '={{ $json.order }}' } }), {
+		const result = await runKomoju(sandbox, cardPayment({ options: { idempotencyKey: '={{ $json.order }}' } }), {
 			items: [{ order: { id: 'A-1' } }],
 		});
 		expect(result.error?.message).toBe('Idempotency Key must be text or a number, got {"id":"A-1"}');
@@ -132,7 +120,7 @@ describe('explicit idempotency keys', () => {
 	});
 
 	it('a number is a key', async () => {
-		await runKomoju(sandbox, byCard({ options: { idempotencyKey: '={{ $json.orderNo }}' } }), { items: [{ orderNo: 4711 }] });
+		await runKomoju(sandbox, cardPayment({ options: { idempotencyKey: '={{ $json.orderNo }}' } }), { items: [{ orderNo: 4711 }] });
 		expect(apiRequests(sandbox, 'POST', '/api/v1/payments')[0].headers['x-komoju-idempotency']).toBe('4711');
 	});
 });
@@ -146,7 +134,7 @@ describe('input KOMOJU would get wrong is refused before sending', () => {
 		['a currency KOMOJU does not take', { currency: 'XXX' }, 'KOMOJU does not take the currency XXX'],
 		['a metadata value that is an object', { additionalFields: { metadata: { entries: [{ key: 'order', value: { id: 1 } }] } } }, 'Metadata value of "order" must be text, got an object'],
 	])('%s', async (_name, overrides, message) => {
-		const result = await runKomoju(sandbox, byCard(overrides));
+		const result = await runKomoju(sandbox, cardPayment(overrides));
 		expect(result.error?.message).toBe(message);
 		expect(sandbox.requests).toHaveLength(0);
 	});
@@ -154,7 +142,7 @@ describe('input KOMOJU would get wrong is refused before sending', () => {
 	it('metadata keys named like object properties (toString, hasOwnProperty) are ordinary keys, not "given twice"', async () => {
 		const result = await runKomoju(
 			sandbox,
-			byCard({ additionalFields: { metadata: { entries: [{ key: 'toString', value: 'a' }, { key: 'hasOwnProperty', value: 'b' }] } } }),
+			cardPayment({ additionalFields: { metadata: { entries: [{ key: 'toString', value: 'a' }, { key: 'hasOwnProperty', value: 'b' }] } } }),
 		);
 		expect(result.error?.message).toBeUndefined();
 		const sent = apiRequests(sandbox, 'POST', '/api/v1/payments')[0].body as IDataObject;
@@ -162,7 +150,7 @@ describe('input KOMOJU would get wrong is refused before sending', () => {
 	});
 
 	it.each(['constructor', '__proto__', 'prototype'])('the metadata key %s, which n8n would drop unsaid, is refused', async (key) => {
-		const result = await runKomoju(sandbox, byCard({ additionalFields: { metadata: { entries: [{ key, value: 'a' }] } } }));
+		const result = await runKomoju(sandbox, cardPayment({ additionalFields: { metadata: { entries: [{ key, value: 'a' }] } } }));
 		expect(result.error?.message).toBe(`Metadata key "${key}" cannot be sent`);
 		expect(sandbox.requests).toHaveLength(0);
 	});
@@ -181,7 +169,7 @@ describe('answers that are not what KOMOJU sends', () => {
 			path: '/api/v1/payments',
 			action: { status: 422, body: { error: { code: 'bad_4111111111111111', message: 'Bad card', param: 'payment_details.4111111111111111', details: {} } } },
 		});
-		const result = await runKomoju(sandbox, byCard(), { settings: { onError: 'continueRegularOutput' } });
+		const result = await runKomoju(sandbox, cardPayment(), { settings: { onError: 'continueRegularOutput' } });
 		const item = JSON.stringify(result.resultOf('KOMOJU')[0].json);
 		expect(item).not.toContain(CARDS.regular);
 		expect(item).toContain('1111');
@@ -189,7 +177,7 @@ describe('answers that are not what KOMOJU sends', () => {
 
 	it('an HTML page answered 200 to a POST says KOMOJU may have processed it, with the idempotency key', async () => {
 		sandbox.injectFault({ method: 'POST', path: '/api/v1/payments', action: { status: 200, body: '<html>Welcome</html>', contentType: 'text/html' } });
-		const result = await runKomoju(sandbox, byCard(), { settings: { onError: 'continueRegularOutput' } });
+		const result = await runKomoju(sandbox, cardPayment(), { settings: { onError: 'continueRegularOutput' } });
 		const item = result.resultOf('KOMOJU')[0].json;
 		const sentKey = apiRequests(sandbox, 'POST', '/api/v1/payments')[0].headers['x-komoju-idempotency'];
 		expect(item.error).toBe('KOMOJU returned an unexpected response: a body that is not JSON');
