@@ -26,13 +26,15 @@
  * @typedef {{ method?: string, path?: string, exact?: boolean, times?: number, action: FaultAction }} FaultRuleInput
  * @typedef {{ id: number, method: string | null, path: string | null, exact: boolean, times: number,
  *   kind: 'status' | 'delay' | 'drop' | 'failAfterProcessing' | 'barrier', action: FaultAction, waiting?: number }} FaultRule
- * @typedef {{ status: number, body: { error: { code: string, message: string, param: null, details: unknown } } }} BarrierAnswer
+ * @typedef {{ status: number, body: { error: { code: string, message: string, param: unknown, details: unknown } } }} BarrierAnswer
  * @typedef {{ count: number, timeoutMs: number, waiting: Array<(answer: BarrierAnswer | null) => void>,
  *   timer: NodeJS.Timeout }} BarrierRound
  */
 
 /** How long a barrier waits for its round to fill unless the rule says otherwise. */
 const DEFAULT_BARRIER_TIMEOUT_MS = 10_000;
+
+const { errorBody } = require('./errors');
 
 class FaultError extends Error {}
 
@@ -123,11 +125,12 @@ function matches(rule, method, path) {
 }
 
 /**
+ * The answer to a request whose barrier broke, in the sandbox's usual error body.
  * @param {string} message
  * @returns {BarrierAnswer}
  */
 function barrierAnswer(message) {
-	return { status: 408, body: { error: { code: 'barrier_timeout', message, param: null, details: null } } };
+	return { status: 408, body: /** @type {BarrierAnswer['body']} */ (errorBody('barrier_timeout', message)) };
 }
 
 class Faults {

@@ -253,13 +253,9 @@ describe('barrier faults', () => {
 		const rule = sb.injectFault({ method: 'POST', path: '/api/v1/secure_tokens', action: { barrier: 2, timeoutMs: 100 } });
 		const alone = await create({ idempotencyKey: 'alone' });
 		expect(alone.status).toBe(408);
-		expect(alone.body).toEqual({
-			error: {
-				code: 'barrier_timeout',
-				message: `Sandbox barrier (fault ${rule.id}) timed out: 1 of 2 requests arrived within 100 ms.`,
-				param: null,
-				details: null,
-			},
+		expect(alone.body.error).toMatchObject({
+			code: 'barrier_timeout',
+			message: `Sandbox barrier (fault ${rule.id}) timed out: 1 of 2 requests arrived within 100 ms.`,
 		});
 		expect(sb.requests[0]).toMatchObject({ status: 408, outcome: 'answered', fault: { kind: 'barrier' }, idempotency: null });
 		expect(sb.secureTokens()).toHaveLength(0);
