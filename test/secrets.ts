@@ -9,8 +9,10 @@
  * A CVC (3 or 4 digits) is not: those digits turn up inside random ids (`k3987x…`), hex keys
  * (`…a987f…`), millisecond timestamps (`1764…987…`) and durations. So a short secret counts
  *   - in a string, as a token of its own, with no letter, digit or hyphen right before or after
- *     it: `"verification_value":"987"`, `cvc=987`, `CVC 987 was refused` all count; `a987f`,
- *     `1764598798712`, a UUID group (`-1234-`) and a date (`2026-11-29`) do not. In a `stack`,
+ *     it, and not as a part of a number or time (`.`, `:` or `,` with a digit on its other side):
+ *     `"verification_value":"987"`, `cvc=987`, `CVC 987 was refused.` all count; `a987f`,
+ *     `1764598798712`, a UUID group (`-1234-`), a date (`2026-11-29`) and the milliseconds of
+ *     `15:09:35.987+09:00` do not. In a `stack`,
  *     the frame lines (`    at f (file.js:987:12)`) are skipped; the message line above them is
  *     searched like any text;
  *   - as a number, only under a key that names card data (`verification_value: 987`), since
@@ -41,7 +43,11 @@ export function secretLeaks(value: unknown, secrets: readonly string[]): string[
 	const found: string[] = [];
 	const checks = secrets.map((secret) => {
 		const long = secret.length >= LONG_SECRET;
-		const token = new RegExp(`(?<![0-9A-Za-z-])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z-])`);
+		// Not next to a letter, digit or hyphen, and not the fraction or a part of a number or time
+		// (`35.987+09:00`, `1.987`, `12:987`): a "." or ":" or "," with a digit on its other side.
+		const token = new RegExp(
+			`(?<![0-9A-Za-z-])(?<![0-9][.:,])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z-])(?![.:,][0-9])`,
+		);
 		const indexIn = (text: string) => (long ? text.indexOf(secret) : (token.exec(text)?.index ?? -1));
 		return { secret, long, indexIn };
 	});
