@@ -6,6 +6,14 @@
  * (optional: exact, or a prefix at a `/` boundary unless `exact` is set). Rules are
  * checked in the order they were added; the first match fires, counts down its
  * `times`, and is removed when it reaches 0.
+ *
+ * A `barrier` rule holds the requests it matches, before anything else happens to them, until
+ * `barrier` of them have arrived; then it lets them all go on at once, in arrival order. A test
+ * that must see N requests in flight together gets exactly that, whatever the machine's load:
+ * the barrier opens only when N are there. A round that is not full within `timeoutMs` of its
+ * first arrival breaks: its waiting requests are answered 408 `barrier_timeout` (a status the
+ * node does not retry) with a message saying how many arrived, and the rule is removed, so a
+ * client that sends fewer than N at a time fails with that message instead of hanging.
  */
 
 /**
@@ -13,11 +21,20 @@
  * @typedef {{ delayMs: number }} DelayAction
  * @typedef {{ drop: true }} DropAction
  * @typedef {{ failAfterProcessing: true, status?: number }} FailAfterAction
- * @typedef {StatusAction | DelayAction | DropAction | FailAfterAction} FaultAction
+ * @typedef {{ barrier: number, timeoutMs?: number }} BarrierAction
+ * @typedef {StatusAction | DelayAction | DropAction | FailAfterAction | BarrierAction} FaultAction
  * @typedef {{ method?: string, path?: string, exact?: boolean, times?: number, action: FaultAction }} FaultRuleInput
  * @typedef {{ id: number, method: string | null, path: string | null, exact: boolean, times: number,
- *   kind: 'status' | 'delay' | 'drop' | 'failAfterProcessing', action: FaultAction }} FaultRule
+ *   kind: 'status' | 'delay' | 'drop' | 'failAfterProcessing' | 'barrier', action: FaultAction, waiting?: number }} FaultRule
+ * @typedef {{ status: number, body: { error: { code: string, message: string, param: unknown, details: unknown } } }} BarrierAnswer
+ * @typedef {{ count: number, timeoutMs: number, waiting: Array<(answer: BarrierAnswer | null) => void>,
+ *   timer: NodeJS.Timeout }} BarrierRound
  */
+
+/** How long a barrier waits for its round to fill unless the rule says otherwise. */
+const DEFAULT_BARRIER_TIMEOUT_MS = 10_000;
+
+const { errorBody } = require('./errors');
 
 class FaultError extends Error {}
 
@@ -52,7 +69,14 @@ function normaliseRule(input, id) {
 	const keys = Object.keys(action).sort().join(',');
 	/** @type {FaultRule['kind']} */
 	let kind;
-	if (action.failAfterProcessing !== undefined) {
+	if (action.barrier !== undefined) {
+		const { barrier, timeoutMs } = action;
+		if (typeof barrier !== 'number' || !Number.isInteger(barrier) || barrier < 1) throw new FaultError('barrier must be a positive integer (the number of requests to wait for).');
+		if (keys !== 'barrier' && keys !== 'barrier,timeoutMs') throw new FaultError('barrier combines only with timeoutMs.');
+		if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))) throw new FaultError('timeoutMs must be a positive number of milliseconds.');
+		if (times !== undefined && times % barrier !== 0) throw new FaultError('times must be a multiple of barrier: every round must be able to fill.');
+		kind = 'barrier';
+	} else if (action.failAfterProcessing !== undefined) {
 		if (action.failAfterProcessing !== true) throw new FaultError('failAfterProcessing must be true.');
 		if (keys !== 'failAfterProcessing' && keys !== 'failAfterProcessing,status') throw new FaultError('failAfterProcessing combines only with status.');
 		if (action.status !== undefined && !isStatus(action.status)) throw new FaultError('status must be an integer from 200 to 599.');
@@ -72,14 +96,15 @@ function normaliseRule(input, id) {
 		if (action.contentType !== undefined && typeof action.contentType !== 'string') throw new FaultError('contentType must be a string.');
 		kind = 'status';
 	} else {
-		throw new FaultError('action needs one of: status, delayMs, drop, failAfterProcessing.');
+		throw new FaultError('action needs one of: status, delayMs, drop, failAfterProcessing, barrier.');
 	}
 	return {
 		id,
 		method: method === undefined ? null : method.toUpperCase(),
 		path: path === undefined ? null : path,
 		exact: exact === true,
-		times: times === undefined ? 1 : times,
+		// A barrier's default is one round.
+		times: times !== undefined ? times : kind === 'barrier' ? /** @type {number} */ (action.barrier) : 1,
 		kind,
 		action: /** @type {FaultAction} */ (JSON.parse(JSON.stringify(action))),
 	};
@@ -99,11 +124,26 @@ function matches(rule, method, path) {
 	return path.startsWith(prefix);
 }
 
+/**
+ * The answer to a request whose barrier broke, in the sandbox's usual error body.
+ * @param {string} message
+ * @returns {BarrierAnswer}
+ */
+function barrierAnswer(message) {
+	return { status: 408, body: /** @type {BarrierAnswer['body']} */ (errorBody('barrier_timeout', message)) };
+}
+
 class Faults {
 	constructor() {
 		/** @type {FaultRule[]} */
 		this.rules = [];
 		this.nextId = 1;
+		/**
+		 * The round each barrier rule is filling, by rule id. Kept apart from the rules: the
+		 * last round of a rule is still waiting after the rule has counted down to 0.
+		 * @type {Map<number, BarrierRound>}
+		 */
+		this.rounds = new Map();
 	}
 
 	/** @param {unknown} input @returns {FaultRule} */
@@ -129,14 +169,64 @@ class Faults {
 		return { ...rule };
 	}
 
-	/** @returns {FaultRule[]} */
-	list() {
-		return this.rules.map((r) => ({ ...r }));
+	/**
+	 * Holds a request that matched a barrier rule (the copy `take` returned) until its round is
+	 * full. Resolves null when the round opens, or with the answer to send when it broke.
+	 * @param {FaultRule} rule
+	 * @returns {Promise<BarrierAnswer | null>}
+	 */
+	hold(rule) {
+		const { barrier: count, timeoutMs = DEFAULT_BARRIER_TIMEOUT_MS } = /** @type {BarrierAction} */ (rule.action);
+		let round = this.rounds.get(rule.id);
+		if (!round) {
+			const timer = setTimeout(() => {
+				const r = this.rounds.get(rule.id);
+				if (!r) return;
+				// A broken barrier holds nothing more: later requests pass, the test sees the 408s.
+				this.rules = this.rules.filter((other) => other.id !== rule.id);
+				this.breakRound(
+					rule.id,
+					`Sandbox barrier (fault ${rule.id}) timed out: ${r.waiting.length} of ${count} requests arrived within ${timeoutMs} ms.`,
+				);
+			}, timeoutMs);
+			timer.unref();
+			round = { count, timeoutMs, waiting: [], timer };
+			this.rounds.set(rule.id, round);
+		}
+		const current = round;
+		return new Promise((resolve) => {
+			current.waiting.push(resolve);
+			if (current.waiting.length < count) return;
+			clearTimeout(current.timer);
+			this.rounds.delete(rule.id);
+			for (const release of current.waiting) release(null);
+		});
 	}
 
+	/** @param {number} id @param {string} message */
+	breakRound(id, message) {
+		const round = this.rounds.get(id);
+		if (!round) return;
+		clearTimeout(round.timer);
+		this.rounds.delete(id);
+		for (const release of round.waiting) release(barrierAnswer(message));
+	}
+
+	/** @returns {FaultRule[]} */
+	list() {
+		return this.rules.map((r) => {
+			const round = this.rounds.get(r.id);
+			return r.kind === 'barrier' ? { ...r, waiting: round ? round.waiting.length : 0 } : { ...r };
+		});
+	}
+
+	/** Removes every rule; requests waiting at a barrier are answered 408 at once. */
 	clear() {
 		this.rules = [];
+		for (const [id, round] of [...this.rounds]) {
+			this.breakRound(id, `Sandbox barrier (fault ${id}) was cleared (reset or clearFaults) with ${round.waiting.length} of ${round.count} requests waiting.`);
+		}
 	}
 }
 
-module.exports = { Faults, FaultError };
+module.exports = { Faults, FaultError, DEFAULT_BARRIER_TIMEOUT_MS };

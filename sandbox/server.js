@@ -531,6 +531,9 @@ async function handleRequest(state, req, res) {
 		state, req, res, method, path, rawQuery, query, raw: raw || Buffer.alloc(0), record, fault, kind, delaysApplied: false, started, verdict, judgeAnswer: true,
 	};
 	if (fault) record.fault = { id: fault.id, kind: fault.kind, action: fault.action };
+	// A barrier fault holds the request until its round is full (sandbox/faults.js); a broken one answers 408.
+	const held = fault && fault.kind === 'barrier' ? await state.faults.hold(fault) : null;
+	if (held) return write(ctx, held.status, { 'Content-Type': JSON_TYPE }, JSON.stringify(held.body));
 
 	if (fault && fault.kind === 'drop') {
 		req.socket.destroy();

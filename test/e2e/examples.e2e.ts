@@ -149,6 +149,7 @@ describe('scheduled-status-check.json, run with n8n execute (Manual Trigger) on 
 	it('gets every token, continues past an unknown id, and routes OK/SKIPPED to Update CRM and the rest to Alert support', async () => {
 		const { ok, skipped, errored, needsVerify } = e2e.state.fixtures.tokens;
 		const ids = scheduledIds(e2e.state.fixtures);
+		const startedAt = Date.now();
 		const { run } = await e2e.execute(IDS.exampleSchedule);
 
 		expect(run.status).toBe('success');
@@ -165,7 +166,12 @@ describe('scheduled-status-check.json, run with n8n execute (Manual Trigger) on 
 			[ok, 'OK'],
 			[skipped, 'SKIPPED'],
 		]);
-		for (const item of crm) expect(Date.parse(item.checkedAt)).toBeGreaterThan(Date.now() - 120_000);
+		// Stamped during this run (a second of slack either way for clock rounding), however long the run took.
+		const endedAt = Date.now();
+		for (const item of crm) {
+			expect(Date.parse(item.checkedAt)).toBeGreaterThanOrEqual(startedAt - 1000);
+			expect(Date.parse(item.checkedAt)).toBeLessThanOrEqual(endedAt + 1000);
+		}
 		const alerts = nodeOutput(run, 'Alert support').map((item) => item.json);
 		expect(alerts.map((json) => json.id ?? json.error)).toEqual([needsVerify, expect.stringMatching(/^KOMOJU: /), errored]);
 

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { apiRequests, CARDS, everythingVisible, FUTURE_YEAR, runKomoju, type Sandbox, useSandbox } from './komoju.fixtures';
+import { apiRequests, cardDataIn, CARDS, FUTURE_YEAR, runKomoju, type Sandbox, useSandbox } from './komoju.fixtures';
 
 const sandboxOf = useSandbox();
 let sandbox: Sandbox;
@@ -47,9 +47,7 @@ describe('Event → Get Many', () => {
 			{ page: '1', per_page: '100' },
 			{ page: '2', per_page: '100' },
 		]);
-		const visible = everythingVisible(result);
-		expect(visible).not.toContain(CARDS.regular);
-		expect(visible).not.toContain(`"${CVC}"`); // quoted: random ids can hold the same digits
+		expect(cardDataIn(result, [CARDS.regular, CVC])).toEqual([]);
 	});
 
 	it('stops at Limit', async () => {

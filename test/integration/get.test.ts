@@ -10,6 +10,7 @@ import {
 	type Sandbox,
 	useSandbox,
 } from './komoju.fixtures';
+import { waitUntil } from '../wait';
 
 const sandboxOf = useSandbox();
 let sandbox: Sandbox;
@@ -79,32 +80,43 @@ describe('Secure Token → Get', () => {
 		expect(apiRequests(sandbox, 'GET', '/api/v1/payments')).toHaveLength(0);
 	});
 
+	/** Time from one check's answer to the next check's arrival, in ms. */
+	const gapsBetween = (checks: ReturnType<typeof apiRequests>) =>
+		checks.slice(1).map((check, index) => check.startedAtMs - (checks[index].startedAtMs + (checks[index].durationMs ?? 0)));
+
 	it('Wait for Final Status polls until the customer has authenticated', async () => {
 		const token = await createToken(CARDS.frictionlessOk);
-		const customer = new Promise((resolve) => {
-			// The customer finishes 3DS about a second after the node starts waiting.
-			const timer = global.setTimeout(() => resolve(authenticate(token.authentication_url)), 1200);
-			timer.unref();
-		});
+		const checks = () => apiRequests(sandbox, 'GET', `/api/v1/secure_tokens/${token.id}`);
+		// The customer finishes 3DS once the node's first check has been answered (NEEDS_VERIFY).
+		const customer = waitUntil('the first status check', () => checks()[0]?.outcome === 'answered').then(() =>
+			authenticate(token.authentication_url),
+		);
 		const json = await getStatus(token.id, { waitForFinalStatus: true, pollInterval: 1, waitTimeout: 20 });
 		await customer;
 		expect(json.verification_status).toBe('OK');
-		const polls = apiRequests(sandbox, 'GET', `/api/v1/secure_tokens/${token.id}`);
+		const polls = checks();
 		expect(polls.length).toBeGreaterThanOrEqual(2);
-		expect(polls.length).toBeLessThanOrEqual(5);
+		// A Poll Interval apart (the first wait is always a whole interval)…
+		expect(gapsBetween(polls)[0]).toBeGreaterThanOrEqual(900);
+		// …and it stopped at the first check after the customer was back: every check but the last
+		// began before the 3DS page had answered.
+		const [page] = sandbox.requests.filter((request) => request.kind === '3ds');
+		const pageAnsweredAt = page.startedAtMs + (page.durationMs ?? 0);
+		expect(polls.slice(0, -1).filter((poll) => poll.startedAtMs > pageAnsweredAt)).toEqual([]);
 	});
 
 	it('Wait for Final Status returns the last status when the wait times out', async () => {
 		const token = await createToken(CARDS.challengeOk);
 		const started = Date.now();
-		const json = await getStatus(token.id, { waitForFinalStatus: true, pollInterval: 1, waitTimeout: 2 });
+		const json = await getStatus(token.id, { waitForFinalStatus: true, pollInterval: 1, waitTimeout: 3 });
 		const waited = Date.now() - started;
 		expect(json.verification_status).toBe('NEEDS_VERIFY');
-		expect(waited).toBeGreaterThanOrEqual(2000);
-		// First check, then one each second until the deadline (a last one if a few ms were left).
-		const polls = apiRequests(sandbox, 'GET', `/api/v1/secure_tokens/${token.id}`).length;
-		expect(polls).toBeGreaterThanOrEqual(3);
-		expect(polls).toBeLessThanOrEqual(4);
+		expect(waited).toBeGreaterThanOrEqual(3000);
+		// First check, then one each second until the deadline: four, or three if the checks were
+		// slow (a second of slack); never a burst (the first wait is a whole interval).
+		const polls = apiRequests(sandbox, 'GET', `/api/v1/secure_tokens/${token.id}`);
+		expect(polls.length).toBeGreaterThanOrEqual(3);
+		expect(gapsBetween(polls)[0]).toBeGreaterThanOrEqual(900);
 	});
 
 	it('without Wait for Final Status, one request per item', async () => {

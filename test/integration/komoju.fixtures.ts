@@ -4,6 +4,7 @@ import { KomojuApi } from '../../credentials/KomojuApi.credentials';
 import { Komoju } from '../../nodes/Komoju/Komoju.node';
 import { chain, itemsNode, runWorkflow, type WorkflowRunResult } from '../harness';
 import { startSandbox } from '../../sandbox/server';
+import { secretLeaks } from '../secrets';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -197,4 +198,12 @@ export function everythingVisible(result: WorkflowRunResult): string {
 			return value;
 		},
 	);
+}
+
+/**
+ * Where card data occurs in everything the node left behind (test/secrets.ts: a CVC counts only
+ * as a token of its own, never as digits inside a random id, a hex key or a timestamp); [] if nowhere.
+ */
+export function cardDataIn(result: WorkflowRunResult, secrets: readonly string[]): string[] {
+	return secretLeaks(JSON.parse(everythingVisible(result)), secrets);
 }

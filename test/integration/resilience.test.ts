@@ -10,6 +10,7 @@ import {
 	type Sandbox,
 	useSandbox,
 } from './komoju.fixtures';
+import { secretLeaks } from '../secrets';
 
 const sandboxOf = useSandbox();
 let sandbox: Sandbox;
@@ -52,8 +53,10 @@ describe('retries that cannot create twice', () => {
 		const result = await runKomoju(sandbox, cardCreate());
 		expect(result.status).toBe('success');
 		const [limited, retried] = posts();
-		const gap = Date.parse(retried.time) - Date.parse(limited.time);
-		expect(gap).toBeGreaterThanOrEqual(1000);
+		// In milliseconds, from the 429's answer: `time` has whole seconds only, so 0.9 s → 1.4 s
+		// would have looked like a second.
+		const answeredAt = limited.startedAtMs + (limited.durationMs ?? 0);
+		expect(retried.startedAtMs - answeredAt).toBeGreaterThanOrEqual(1000);
 		expect(sandbox.secureTokens()).toHaveLength(1);
 	});
 
@@ -216,27 +219,29 @@ describe('card data never leaves the request', () => {
 	const fromInput = (overrides = {}) =>
 		cardCreate({ cardNumber: '={{ $json.number }}', verificationValue: '={{ $json.cvc }}', ...overrides });
 
-	function expectNoCardData(text: string) {
-		for (const secret of secrets) expect(text).not.toContain(secret);
+	// A CVC's digits can turn up inside a random idempotency key or a millisecond timestamp:
+	// test/secrets.ts counts one only as a token of its own, or as a number under a card-data key.
+	function expectNoCardData(value: unknown) {
+		expect(secretLeaks(value, secrets)).toEqual([]);
 	}
 
 	it('not in outputs', async () => {
 		const result = await runKomoju(sandbox, fromInput(), { items: [card] });
 		expect(result.status).toBe('success');
-		expectNoCardData(everythingVisible(result));
+		expectNoCardData(JSON.parse(everythingVisible(result)));
 	});
 
 	it('not in errors from KOMOJU, including the error’s cause', async () => {
 		const result = await runKomoju(sandbox, fromInput(), { items: [{ ...card, number: '4242424242424242' }] });
 		expect(result.status).toBe('error');
-		expectNoCardData(everythingVisible(result));
+		expectNoCardData(JSON.parse(everythingVisible(result)));
 	});
 
 	it('not in connection errors, where n8n’s own error would hold the request body', async () => {
 		sandbox.injectFault({ ...CREATE, times: 2, action: { drop: true } });
 		const result = await runKomoju(sandbox, fromInput({ options: { maxRetries: 1 } }), { items: [card] });
 		expect(result.status).toBe('error');
-		expectNoCardData(everythingVisible(result));
+		expectNoCardData(JSON.parse(everythingVisible(result)));
 	});
 
 	it('not in Continue On Fail error items', async () => {
@@ -247,7 +252,7 @@ describe('card data never leaves the request', () => {
 		});
 		const output = result.resultOf('KOMOJU');
 		expect(output[0].json.error).toMatch(/^Could not reach KOMOJU/);
-		expectNoCardData(everythingVisible(result));
+		expectNoCardData(JSON.parse(everythingVisible(result)));
 	});
 
 	it('not in input-check errors', async () => {
@@ -258,6 +263,6 @@ describe('card data never leaves the request', () => {
 
 	it('not in the sandbox’s record either (what the tests can see)', async () => {
 		await runKomoju(sandbox, fromInput(), { items: [card] });
-		expectNoCardData(JSON.stringify(sandbox.requests));
+		expectNoCardData(sandbox.requests);
 	});
 });

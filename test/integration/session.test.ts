@@ -15,8 +15,8 @@ import { Komoju } from '../../nodes/Komoju/Komoju.node';
 import { HarnessCredentialsHelper } from '../harness';
 import {
 	apiRequests,
+	cardDataIn,
 	CARDS,
-	everythingVisible,
 	FUTURE_YEAR,
 	komojuNode,
 	runKomoju,
@@ -225,9 +225,7 @@ describe('the hosted page round trip: Create → customer pays → Get', () => {
 			completed_at: expect.any(String),
 			payment: { status: 'captured', amount: 1200, currency: 'JPY', payment_details: { last_four_digits: cardNumber.slice(-4) } },
 		});
-		const visible = everythingVisible(result);
-		expect(visible).not.toContain(cardNumber);
-		expect(visible).not.toContain(`"${CVC}"`); // quoted: random ids can hold the same digits
+		expect(cardDataIn(result, [cardNumber, CVC])).toEqual([]);
 	});
 
 	it('with manual capture the payment waits, authorised', async () => {

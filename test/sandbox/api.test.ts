@@ -1,4 +1,5 @@
 import { startSandbox } from '../../sandbox/server';
+import { secretLeaks } from '../secrets';
 import { basic, call, card, CARDS, FUTURE_YEAR, PUBLISHABLE, Sandbox, tokenRequest } from './helpers';
 
 let sb: Sandbox;
@@ -289,7 +290,7 @@ describe('customers', () => {
 			created_at: expect.any(String),
 		});
 		expect(res.text).not.toContain(CARDS.master.successChallenge);
-		expect(res.text).not.toContain('"123"');
+		expect(secretLeaks(res.body, ['123'])).toEqual([]);
 		const get = await call(sb, 'GET', `/api/v1/customers/${res.body.id}`);
 		expect(get.body).toEqual(res.body);
 		expectError(await call(sb, 'GET', '/api/v1/customers/unknown'), 404, 'not_found');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startSandbox } from '../../sandbox/server';
+import { waitUntil } from '../wait';
 import { ALL_TEST_NUMBERS, basic, call, card, CARDS, control, FUTURE_YEAR, Sandbox, SECRET, tokenRequest } from './helpers';
 
 let sb: Sandbox;
@@ -26,14 +27,16 @@ describe('idempotency', () => {
 	});
 
 	it('answers 409 while the first request is still being processed', async () => {
-		sb.injectFault({ path: '/api/v1/secure_tokens', action: { delayMs: 300 } });
-		const slow = create({ idempotencyKey: 'in-flight' });
-		await new Promise((r) => setTimeout(r, 60));
-		const during = await create({ idempotencyKey: 'in-flight' });
-		expect(during.status).toBe(409);
+		// A barrier holds both until both have arrived, then lets them go on together: the first
+		// to arrive claims the key and is processing (the latency) when the other one checks it.
+		sb.injectFault({ path: '/api/v1/secure_tokens', action: { barrier: 2 } });
+		sb.configure({ latencyMs: 100 });
+		const both = await Promise.all([create({ idempotencyKey: 'in-flight' }), create({ idempotencyKey: 'in-flight' })]);
+		expect(both.map((res) => res.status).sort()).toEqual([200, 409]);
+		const first = both.find((res) => res.status === 200)!;
+		const during = both.find((res) => res.status === 409)!;
 		expect(during.body.error).toMatchObject({ code: 'conflict', param: 'X-KOMOJU-IDEMPOTENCY' });
-		const first = await slow;
-		expect(first.status).toBe(200);
+		expect(sb.requests.map((r) => r.idempotency)).toEqual(['stored', 'conflict']);
 		const after = await create({ idempotencyKey: 'in-flight' });
 		expect(after.text).toBe(first.text);
 		expect(sb.secureTokens()).toHaveLength(1);
@@ -202,6 +205,97 @@ describe('fault injection', () => {
 	});
 });
 
+describe('barrier faults', () => {
+	const waitingAt = (id: number) => sb.faults().find((rule) => rule.id === id)?.waiting;
+
+	it('holds matching requests until N have arrived, then lets them all go on at once', async () => {
+		const rule = sb.injectFault({ method: 'POST', path: '/api/v1/secure_tokens', action: { barrier: 3 } });
+		expect(rule).toMatchObject({ kind: 'barrier', times: 3 });
+		const settled: number[] = [];
+		const send = (index: number) =>
+			create().then((res) => {
+				settled.push(index);
+				return res;
+			});
+		const firstTwo = [send(0), send(1)];
+		await waitUntil('two requests at the barrier', () => waitingAt(rule.id) === 2);
+		// Held before anything else: not answered, nothing created.
+		expect(settled).toEqual([]);
+		expect(sb.requests.map((r) => r.outcome)).toEqual(['pending', 'pending']);
+		expect(sb.secureTokens()).toHaveLength(0);
+
+		const all = await Promise.all([...firstTwo, send(2)]);
+		expect(all.map((res) => res.status)).toEqual([200, 200, 200]);
+		expect(sb.secureTokens()).toHaveLength(3);
+		expect(sb.requests.map((r) => r.fault?.kind)).toEqual(['barrier', 'barrier', 'barrier']);
+		// All three were in flight together: the last arrived before the first was answered.
+		const lastArrival = Math.max(...sb.requests.map((r) => r.startedAtMs));
+		const firstAnswer = Math.min(...sb.requests.map((r) => r.startedAtMs + (r.durationMs ?? 0)));
+		expect(lastArrival).toBeLessThanOrEqual(firstAnswer);
+		// One round by default; then the rule is gone.
+		expect(sb.faults()).toEqual([]);
+		expect((await create()).status).toBe(200);
+	});
+
+	it('with times a multiple of N, each further N arrivals form the next round', async () => {
+		const rule = sb.injectFault({ path: '/api/v1/payments', exact: true, times: 4, action: { barrier: 2 } });
+		const roundOne = await Promise.all([call(sb, 'GET', '/api/v1/payments'), call(sb, 'GET', '/api/v1/payments')]);
+		expect(roundOne.map((res) => res.status)).toEqual([200, 200]);
+		expect(sb.faults()).toEqual([expect.objectContaining({ id: rule.id, times: 2, waiting: 0 })]);
+		const early = call(sb, 'GET', '/api/v1/payments');
+		await waitUntil('the first request of round two', () => waitingAt(rule.id) === 1);
+		const roundTwo = await Promise.all([early, call(sb, 'GET', '/api/v1/payments')]);
+		expect(roundTwo.map((res) => res.status)).toEqual([200, 200]);
+		expect(sb.faults()).toEqual([]);
+	});
+
+	it('a round not full within timeoutMs is answered 408 barrier_timeout, stores nothing, and the rule is removed', async () => {
+		const rule = sb.injectFault({ method: 'POST', path: '/api/v1/secure_tokens', action: { barrier: 2, timeoutMs: 100 } });
+		const alone = await create({ idempotencyKey: 'alone' });
+		expect(alone.status).toBe(408);
+		expect(alone.body.error).toMatchObject({
+			code: 'barrier_timeout',
+			message: `Sandbox barrier (fault ${rule.id}) timed out: 1 of 2 requests arrived within 100 ms.`,
+		});
+		expect(sb.requests[0]).toMatchObject({ status: 408, outcome: 'answered', fault: { kind: 'barrier' }, idempotency: null });
+		expect(sb.secureTokens()).toHaveLength(0);
+		expect(sb.faults()).toEqual([]);
+		// The key stayed free: the same request now goes through.
+		expect((await create({ idempotencyKey: 'alone' })).status).toBe(200);
+	});
+
+	it('clearing the faults answers the requests waiting at a barrier at once; it works over HTTP', async () => {
+		const post = await control(sb, 'POST', '/__sandbox/faults', { path: '/api/v1/payments', action: { barrier: 5 } });
+		expect(post.status).toBe(201);
+		expect(post.body).toMatchObject({ kind: 'barrier', times: 5 });
+		const waiting = call(sb, 'GET', '/api/v1/payments');
+		await waitUntil('a request at the barrier', () => waitingAt(post.body.id) === 1);
+		expect((await control(sb, 'GET', '/__sandbox/faults')).body).toEqual([expect.objectContaining({ id: post.body.id, waiting: 1 })]);
+		expect((await fetch(`${sb.url}/__sandbox/faults`, { method: 'DELETE' })).status).toBe(204);
+		const res = await waiting;
+		expect(res.status).toBe(408);
+		expect(res.body.error.message).toBe(`Sandbox barrier (fault ${post.body.id}) was cleared (reset or clearFaults) with 1 of 5 requests waiting.`);
+	});
+
+	it('rejects invalid barrier rules', async () => {
+		for (const rule of [
+			{ action: { barrier: 0 } },
+			{ action: { barrier: 1.5 } },
+			{ action: { barrier: '2' } },
+			{ action: { barrier: 2, status: 500 } },
+			{ action: { barrier: 2, timeoutMs: 0 } },
+			{ action: { barrier: 2, timeoutMs: 'soon' } },
+			{ times: 3, action: { barrier: 2 } },
+		]) {
+			expect(() => sb.injectFault(rule as never)).toThrow();
+		}
+		const bad = await control(sb, 'POST', '/__sandbox/faults', { times: 3, action: { barrier: 2 } });
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.message).toBe('times must be a multiple of barrier: every round must be able to fill.');
+		expect(sb.faults()).toEqual([]);
+	});
+});
+
 describe('latency and rate limit', () => {
 	it('adds latency to API requests', async () => {
 		sb.configure({ latencyMs: 120 });
@@ -230,11 +324,17 @@ describe('latency and rate limit', () => {
 	});
 
 	it('is configurable over HTTP', async () => {
-		const res = await fetch(`${sb.url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ rateLimitPerSecond: 1 }) });
-		expect(await res.json()).toEqual({ latencyMs: 0, rateLimitPerSecond: 1 });
-		expect((await call(sb, 'GET', '/api/v1/payments')).status).toBe(200);
-		expect((await call(sb, 'GET', '/api/v1/payments')).status).toBe(429);
-		expect((await fetch(`${sb.url}/__sandbox/config`, { method: 'POST', body: '{"latencyMs":-5}' })).status).toBe(400);
+		// A stopped clock: both calls fall in the same rate-limit second, however slowly they run.
+		const frozen = await startSandbox({ now: () => Date.UTC(2030, 0, 1) });
+		try {
+			const res = await fetch(`${frozen.url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ rateLimitPerSecond: 1 }) });
+			expect(await res.json()).toEqual({ latencyMs: 0, rateLimitPerSecond: 1 });
+			expect((await call(frozen, 'GET', '/api/v1/payments')).status).toBe(200);
+			expect((await call(frozen, 'GET', '/api/v1/payments')).status).toBe(429);
+			expect((await fetch(`${frozen.url}/__sandbox/config`, { method: 'POST', body: '{"latencyMs":-5}' })).status).toBe(400);
+		} finally {
+			await frozen.close();
+		}
 	});
 });
 

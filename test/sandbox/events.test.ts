@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSandbox } from '../../sandbox/server';
+import { waitUntil } from '../wait';
 import { call, card, control, PUBLISHABLE, Sandbox } from './helpers';
 
 const SECOND = 'sk_test_second';
@@ -114,10 +115,23 @@ describe('events API', () => {
 		expect(await customerIds('?per_page=2&page=2')).toMatchObject({ page: 2, last_page: 2, data: [ids[0]] });
 		expect(await customerIds('?per_page=2&page=3')).toMatchObject({ total: 3, page: 3, data: [] });
 		expect(await customerIds('?per_page=100')).toMatchObject({ per_page: 100, data: [ids[2], ids[1], ids[0]] });
-		// several events within one second keep their recording order (newest first)
-		sb.reset();
-		const same = [(await createCustomer()).body.id, (await createCustomer()).body.id];
-		expect((await customerIds('')).data).toEqual([same[1], same[0]]);
+		// several events within one second keep their recording order (newest first): on a stopped
+		// clock they surely share their second
+		const stoppedAt = Date.now();
+		const stopped = await startSandbox({ now: () => stoppedAt });
+		try {
+			const createOn = async () => {
+				const res = await call(stopped, 'POST', '/api/v1/customers', { json: { payment_details: card(VISA) } });
+				expect(res.status).toBe(200);
+				return res.body;
+			};
+			const same = [await createOn(), await createOn()];
+			expect(same[0].created_at).toBe(same[1].created_at);
+			const listed = (await call(stopped, 'GET', '/api/v1/events')).body.data.map((e: { data: { id: string } }) => e.data.id);
+			expect(listed).toEqual([same[1].id, same[0].id]);
+		} finally {
+			await stopped.close();
+		}
 	});
 
 	it('an empty list reports last_page 0; start_time and end_time are the time of the request', async () => {
@@ -355,13 +369,15 @@ describe('webhook deliveries', () => {
 		]);
 
 		sb.reset();
-		sb.configureWebhooks({ maxAttempts: 1, timeoutMs: 100 });
+		// The redirect must be answered before the timeout: the default 5 s, not a short one that a busy machine could miss.
+		sb.configureWebhooks({ maxAttempts: 1 });
 		answers = [302];
 		sb.registerWebhook({ url: `${receiverUrl}/redirect`, secret: 's', events: ['*'] });
 		await sb.waitForDeliveries();
 		expect(sb.deliveries()[0]).toMatchObject({ status: 302, ok: false, error: 'HTTP 302' });
 
 		sb.clearDeliveries();
+		sb.configureWebhooks({ timeoutMs: 100 });
 		hang = true;
 		sb.registerWebhook({ url: `${receiverUrl}/slow`, secret: 's', events: ['*'] });
 		await sb.waitForDeliveries();
@@ -369,15 +385,18 @@ describe('webhook deliveries', () => {
 	});
 
 	it('removing an endpoint cancels its pending retries; reset forgets everything', async () => {
-		sb.configureWebhooks({ maxAttempts: 5, retryDelayMs: 200 });
+		// A retry a minute away: it cannot happen during the test, and waitForDeliveries would time
+		// out on it unless removing the endpoint cancelled it.
+		sb.configureWebhooks({ maxAttempts: 5, retryDelayMs: 60_000 });
 		answers = [500];
 		const w = sb.registerWebhook({ url: `${receiverUrl}/gone`, secret: 's', events: ['*'] });
-		await new Promise((r) => setTimeout(r, 50));
-		expect(sb.deliveries()).toHaveLength(1);
+		await waitUntil('the first attempt', () => sb.deliveries().length > 0);
+		expect(sb.deliveries()).toEqual([expect.objectContaining({ attempt: 1, status: 500, nextRetryInMs: 60_000 })]);
 		expect((await control(sb, 'DELETE', `/__sandbox/webhooks/${w.id}`)).status).toBe(204);
 		expect((await control(sb, 'DELETE', `/__sandbox/webhooks/${w.id}`)).status).toBe(404);
 		await sb.waitForDeliveries(1000);
 		expect(received).toHaveLength(1);
+		expect(sb.deliveries()).toHaveLength(1);
 
 		await createCustomer();
 		sb.registerWebhook({ url: `${receiverUrl}/x`, secret: 's', events: ['*'] });

@@ -24,7 +24,8 @@ describe('retryDelayMs', () => {
 		expect(retryDelayMs({ status }, context())).toBeGreaterThan(0);
 	});
 
-	it.each([400, 401, 402, 403, 404, 405, 422])('never retries HTTP %i', (status) => {
+	// 408 included: the sandbox's broken barrier answers it, and a test must fail at once, not retry into the next round.
+	it.each([400, 401, 402, 403, 404, 405, 408, 422])('never retries HTTP %i', (status) => {
 		expect(retryDelayMs({ status }, context())).toBeUndefined();
 	});
 
