@@ -75,7 +75,7 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * The credential's Base URL, refused unless it is https (plain http only on this machine, e.g. a
  * test sandbox): over http the secret key, and card data, would cross the network unencrypted.
  */
-export function requireSafeBaseUrl(context: KomojuRequestContext, value: unknown): string {
+function requireSafeBaseUrl(context: KomojuRequestContext, value: unknown): string {
 	const text = String(value || 'https://komoju.com').trim().replace(/\/+$/, '');
 	let url: URL | undefined;
 	try {
