@@ -175,6 +175,21 @@ describe('answers that are not what KOMOJU sends', () => {
 		expect(item).toContain('1111');
 	});
 
+	it.each([
+		['Secure Token → Get', '/api/v1/secure_tokens/tok_1', { resource: 'secureToken', operation: 'get', secureTokenId: { __rl: true, mode: 'id', value: 'tok_1' } }, 'secure_token'],
+		['Payment → Get', '/api/v1/payments/pay_1', { resource: 'payment', operation: 'get', paymentId: 'pay_1' }, 'payment'],
+	])('%s outputs no card number or CVC, even if KOMOJU’s answer had them (the router scrubs every operation)', async (_name, path, parameters, resource) => {
+		const leaky = {
+			id: 'obj_1',
+			resource,
+			verification_status: 'OK',
+			payment_details: { type: 'credit_card', number: CARDS.regular, verification_value: '321', last_four_digits: '1111' },
+		};
+		sandbox.injectFault({ method: 'GET', path, exact: true, action: { status: 200, body: leaky } });
+		const result = await runKomoju(sandbox, parameters);
+		expect(result.resultOf('KOMOJU')[0].json.payment_details).toEqual({ type: 'credit_card', last_four_digits: '1111' });
+	});
+
 	it('an HTML page answered 200 to a POST says KOMOJU may have processed it, with the idempotency key', async () => {
 		sandbox.injectFault({ method: 'POST', path: '/api/v1/payments', action: { status: 200, body: '<html>Welcome</html>', contentType: 'text/html' } });
 		const result = await runKomoju(sandbox, cardPayment(), { settings: { onError: 'continueRegularOutput' } });

@@ -9,6 +9,7 @@ import {
 
 import { idempotencyRoot, itemsRepeatingAKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
+import { scrubCardData } from '../helpers/redact';
 import { explicitIdempotencyKey, requireWholeNumber } from '../helpers/validation';
 import { idempotencyKeysSent, MAX_CONCURRENCY } from './common.descriptions';
 import { unexpectedResponseError } from '../transport/errors';
@@ -235,7 +236,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const result = await operation.execute.call(this, itemIndex, scope);
 				const objects = Array.isArray(result) ? result : [result];
 				requireKomojuObjects(this, objects, resource, itemIndex);
-				outputs[itemIndex] = objects.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+				// The one place card data leaves: every output is scrubbed, whatever the operation.
+				outputs[itemIndex] = objects.map((json) => ({ json: scrubCardData(json), pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				if (continueOnFail) outputs[itemIndex] = [errorItem(error, itemIndex)];
 				else recordFailure(itemIndex, error);

@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { idempotencyKeyFor, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { cardSourceProperties, customerFieldOptions, readCardSource, readCustomerFields } from './customer.shared';
 
@@ -32,5 +31,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 		{ method: 'POST', path: apiPath('customers'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
 		requestSettings(this, options, itemIndex),
 	);
-	return scrubCardData(customer);
+	return customer;
 }

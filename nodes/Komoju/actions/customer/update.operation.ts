@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 import {
 	cardSourceProperties,
@@ -56,5 +55,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ method: 'PATCH', path: apiPath('customers', customerId), body },
 		requestSettings(this, readOptions(this, itemIndex), itemIndex),
 	);
-	return scrubCardData(customer);
+	return customer;
 }

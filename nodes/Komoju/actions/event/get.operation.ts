@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { idProperty, readId, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -17,5 +16,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ method: 'GET', path: apiPath('events', readId(this, itemIndex, 'eventId', 'Event ID')) },
 		requestSettings(this, readOptions(this, itemIndex), itemIndex),
 	);
-	return scrubCardData(event);
+	return event;
 }

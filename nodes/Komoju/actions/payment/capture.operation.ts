@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { maximumAmountOptions, requestOptionsCollection } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { amountChoiceProperties, paymentIdField, prepareMoneyMovement, taxProperties } from './payment.shared';
 
@@ -31,5 +30,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 		},
 		settings,
 	);
-	return scrubCardData(payment);
+	return payment;
 }

@@ -23,7 +23,6 @@ import {
 import type { ExecutionScope } from '../../helpers/interfaces';
 import { toSnakeCaseFields } from '../../helpers/mappers';
 import { enforceMaximumAmount, requireAmountIn, totalCeiling } from '../../helpers/money';
-import { scrubCardData } from '../../helpers/redact';
 import { requireCurrency, requireHttpUrl, requireId } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { cardProperties, readCardDetails } from '../shared/card.descriptions';
@@ -209,5 +208,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 		{ method: 'POST', path: apiPath('payments'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
 		requestSettings(this, options, itemIndex),
 	);
-	return scrubCardData(payment);
+	return payment;
 }

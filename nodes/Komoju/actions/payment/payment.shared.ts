@@ -10,7 +10,6 @@ import {
 	totalCeiling,
 	type TaxValue,
 } from '../../helpers/money';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest, type RequestSettings } from '../../transport';
 
 export const paymentIdField: INodeProperties = idProperty(
@@ -29,7 +28,7 @@ export async function fetchPayment(
 	settings: RequestSettings,
 ): Promise<IDataObject> {
 	const payment = await komojuApiRequest.call(this, { method: 'GET', path: apiPath('payments', paymentId) }, settings);
-	return scrubCardData(payment);
+	return payment;
 }
 
 type MoneyAction = 'capture' | 'refund';

@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { metadataField, readMetadata, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { paymentIdField, readPaymentId } from './payment.shared';
 
@@ -44,5 +43,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ method: 'PATCH', path: apiPath('payments', paymentId), body },
 		requestSettings(this, readOptions(this, itemIndex), itemIndex),
 	);
-	return scrubCardData(payment);
+	return payment;
 }

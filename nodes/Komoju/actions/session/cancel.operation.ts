@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { idempotencyKeyFor, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { readSessionId, sessionIdField } from './session.shared';
 
@@ -22,5 +21,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 		},
 		requestSettings(this, options, itemIndex),
 	);
-	return scrubCardData(session);
+	return session;
 }

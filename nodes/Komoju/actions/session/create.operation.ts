@@ -22,7 +22,6 @@ import {
 import type { ExecutionScope } from '../../helpers/interfaces';
 import { toSnakeCaseFields } from '../../helpers/mappers';
 import { enforceMaximumAmount, requireAmountIn } from '../../helpers/money';
-import { scrubCardData } from '../../helpers/redact';
 import { requireCurrency, requireHttpUrl, requireText, requireWholeNumber } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
 
@@ -246,5 +245,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 		{ method: 'POST', path: apiPath('sessions'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
 		requestSettings(this, options, itemIndex),
 	);
-	return scrubCardData(session);
+	return session;
 }

@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { scrubCardData } from '../../helpers/redact';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { readSessionId, sessionIdField } from './session.shared';
 
@@ -15,5 +14,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ method: 'GET', path: apiPath('sessions', readSessionId(this, itemIndex)) },
 		requestSettings(this, readOptions(this, itemIndex), itemIndex),
 	);
-	return scrubCardData(session);
+	return session;
 }

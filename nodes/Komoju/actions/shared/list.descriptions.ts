@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { scrubCardData } from '../../helpers/redact';
 import { requireDateTime, requireWholeNumber } from '../../helpers/validation';
 import { apiPath, komojuApiRequestAllItems } from '../../transport';
 import { readOptions, requestSettings } from '../common.descriptions';
@@ -69,7 +68,7 @@ export function timeRangeQuery(
 
 /**
  * What every Get Many does with its filters turned into `qs`: reads KOMOJU's list at `resource`
- * up to the item's Limit (or all), one output object per listed object, card data scrubbed.
+ * up to the item's Limit (or all), one output object per listed object (the router scrubs them).
  */
 export async function listObjects(
 	this: IExecuteFunctions,
@@ -77,11 +76,10 @@ export async function listObjects(
 	resource: string,
 	qs: IDataObject,
 ): Promise<IDataObject[]> {
-	const objects = await komojuApiRequestAllItems.call(
+	return await komojuApiRequestAllItems.call(
 		this,
 		{ method: 'GET', path: apiPath(resource), qs },
 		requestSettings(this, readOptions(this, itemIndex), itemIndex),
 		readListLimit.call(this, itemIndex),
 	);
-	return objects.map((object) => scrubCardData(object));
 }

@@ -8,7 +8,6 @@ import {
 	requestSettings,
 } from '../common.descriptions';
 import type { ExecutionScope } from '../../helpers/interfaces';
-import { scrubCardData } from '../../helpers/redact';
 import { requireCurrency } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { cardProperties, readCardDetails } from '../shared/card.descriptions';
@@ -44,5 +43,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 		{ method: 'POST', path: apiPath('tokens'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
 		requestSettings(this, options, itemIndex),
 	);
-	return scrubCardData(token);
+	return token;
 }
