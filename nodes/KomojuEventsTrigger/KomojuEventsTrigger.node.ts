@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { scrubCardData } from '../Komoju/helpers/redact';
-import { apiPath, komojuPages, MAX_PER_PAGE, type RequestSettings } from '../Komoju/transport';
+import { apiPath, DEFAULT_REQUEST_SETTINGS, komojuPages, MAX_PER_PAGE, type RequestSettings } from '../Komoju/transport';
 import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../KomojuTrigger/events';
 import {
 	advanceCursor,
@@ -23,7 +23,7 @@ import {
 	type EventCursor,
 } from './cursor';
 
-const REQUEST_SETTINGS: RequestSettings = { itemIndex: 0, maxRetries: 3, timeoutMs: 30_000 };
+const REQUEST_SETTINGS: RequestSettings = { itemIndex: 0, ...DEFAULT_REQUEST_SETTINGS };
 
 // In manual mode the node looks this far back for an event to show.
 const MANUAL_MAX_PAGES = 10;

@@ -16,7 +16,7 @@ import {
 import { requireAmountIn, type MaximumAmount } from '../helpers/money';
 import { defaultIdempotencyKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
-import type { RequestSettings } from '../transport';
+import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../transport';
 
 export { KOMOJU_CURRENCIES };
 
@@ -45,6 +45,7 @@ const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',
 	name: 'maxRetries',
 	type: 'number',
+	// n8n's lint wants literal defaults; test/unit/descriptions.test.ts keeps them equal to the constants.
 	default: 3,
 	typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 	description:
@@ -62,6 +63,8 @@ const timeoutOption: INodeProperties = {
 
 /** Enough to keep KOMOJU busy without looking like a flood; the node slows down on 429 anyway. */
 export const MAX_CONCURRENCY = 50;
+/** Items sent to KOMOJU at the same time unless the Concurrency option says otherwise. */
+export const DEFAULT_CONCURRENCY = 5;
 
 const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
@@ -112,8 +115,8 @@ export function requestSettings(
 	const node = context.getNode();
 	return {
 		itemIndex,
-		maxRetries: requireWholeNumber(node, itemIndex, options.maxRetries ?? 3, 'Max Retries', 0, 10),
-		timeoutMs: requireWholeNumber(node, itemIndex, options.timeout ?? 30000, 'Timeout (Ms)', 1000, 600000),
+		maxRetries: requireWholeNumber(node, itemIndex, options.maxRetries ?? DEFAULT_REQUEST_SETTINGS.maxRetries, 'Max Retries', 0, 10),
+		timeoutMs: requireWholeNumber(node, itemIndex, options.timeout ?? DEFAULT_REQUEST_SETTINGS.timeoutMs, 'Timeout (Ms)', 1000, 600000),
 	};
 }
 

@@ -11,7 +11,7 @@ import { idempotencyRoot, itemsRepeatingAKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
 import { scrubCardData } from '../helpers/redact';
 import { explicitIdempotencyKey, requireWholeNumber } from '../helpers/validation';
-import { idempotencyKeysSent, MAX_CONCURRENCY } from './common.descriptions';
+import { DEFAULT_CONCURRENCY, idempotencyKeysSent, MAX_CONCURRENCY } from './common.descriptions';
 import { unexpectedResponseError } from '../transport/errors';
 import type { KomojuResource, Operation, OperationRegistry } from './node.type';
 import * as customer from './customer/Customer.resource';
@@ -116,8 +116,6 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
-/** Items sent to KOMOJU at the same time unless the Concurrency option says otherwise. */
-export const DEFAULT_CONCURRENCY = 5;
 
 function readConcurrency(context: IExecuteFunctions): number {
 	const value = context.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY);

@@ -1,13 +1,13 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { apiPath, komojuApiRequestArray } from '../transport';
+import { apiPath, DEFAULT_REQUEST_SETTINGS, komojuApiRequestArray } from '../transport';
 
 /** The payment types enabled for the merchant (GET /payment_methods), each once, with its currencies. */
 export async function getPaymentTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const methods = await komojuApiRequestArray.call(
 		this,
 		{ method: 'GET', path: apiPath('payment_methods') },
-		{ itemIndex: 0, maxRetries: 2, timeoutMs: 30000 },
+		{ itemIndex: 0, ...DEFAULT_REQUEST_SETTINGS },
 	);
 	// KOMOJU lists one entry per type and currency; the dropdown wants each type once.
 	const types = new Map<string, { nameEn: string; nameJa: string; currencies: string[] }>();

@@ -43,6 +43,9 @@ export interface RequestSettings {
 	timeoutMs: number;
 }
 
+/** The Max Retries and Timeout every caller uses unless the node's options say otherwise. */
+export const DEFAULT_REQUEST_SETTINGS = { maxRetries: 3, timeoutMs: 30_000 } as const;
+
 interface FullResponse {
 	statusCode: number;
 	headers: IDataObject;
