@@ -116,7 +116,6 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
-
 function readConcurrency(context: IExecuteFunctions): number {
 	const value = context.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY);
 	return requireWholeNumber(context.getNode(), 0, value, 'Concurrency', 1, MAX_CONCURRENCY);
@@ -215,14 +214,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const repeatedKeys = repeatedIdempotencyKeys(this, items.length);
 	const outputs: INodeExecutionData[][] = new Array(items.length);
-	let failure: { itemIndex: number; error: unknown } | undefined;
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
-	// Keeps the failing item with the lowest position, whatever order parallel items fail in.
-	const recordFailure = (itemIndex: number, error: unknown) => {
-		failures.push({ itemIndex, error });
-		if (!failure || itemIndex < failure.itemIndex) failure = { itemIndex, error };
-	};
-	const stopped = () => failure !== undefined;
+	const stopped = () => failures.length > 0;
 	let nextItem = 0;
 
 	const runItems = async () => {
@@ -238,14 +231,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				outputs[itemIndex] = objects.map((json) => ({ json: scrubCardData(json), pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				if (continueOnFail) outputs[itemIndex] = [errorItem(error, itemIndex)];
-				else recordFailure(itemIndex, error);
+				else failures.push({ itemIndex, error });
 			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runItems));
 
-	const firstFailure = failure as { itemIndex: number; error: unknown } | undefined;
-	if (firstFailure) {
+	if (stopped()) {
+		// The failing item with the lowest position, whatever order parallel items failed in.
+		const firstFailure = failures.reduce((first, other) => (other.itemIndex < first.itemIndex ? other : first));
 		const others = failures.filter((other) => other !== firstFailure);
 		reportWorkAlreadyDone(this, firstFailure.error, outputs, others);
 		rethrowForItem(this, firstFailure.error, firstFailure.itemIndex);
