@@ -7,12 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import * as customer from './actions/customer/Customer.resource';
-import * as event from './actions/event/Event.resource';
-import * as payment from './actions/payment/Payment.resource';
-import * as secureToken from './actions/secureToken/SecureToken.resource';
-import * as session from './actions/session/Session.resource';
-import * as token from './actions/token/Token.resource';
+import { nodeProperties } from './actions/resources';
 import { getPaymentTypes } from './methods/loadOptions';
 
 export class Komoju implements INodeType {
@@ -29,29 +24,7 @@ export class Komoju implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'komojuApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Customer', value: 'customer' },
-					{ name: 'Event', value: 'event' },
-					{ name: 'Payment', value: 'payment' },
-					{ name: 'Secure Token', value: 'secureToken' },
-					{ name: 'Session', value: 'session' },
-					{ name: 'Token', value: 'token' },
-				],
-				default: 'secureToken',
-			},
-			...customer.description,
-			...event.description,
-			...payment.description,
-			...secureToken.description,
-			...session.description,
-			...token.description,
-		],
+		properties: nodeProperties(),
 	};
 
 	methods = { loadOptions: { getPaymentTypes } };

@@ -1,4 +1,4 @@
-import { DEFAULT_CONCURRENCY, requestOptionsCollection } from '../../nodes/Komoju/actions/common.descriptions';
+import { DEFAULT_CONCURRENCY, requestOptionsCollection } from '../../nodes/Komoju/actions/options.shared';
 import { DEFAULT_REQUEST_SETTINGS } from '../../nodes/Komoju/transport';
 
 describe('the Options collection', () => {

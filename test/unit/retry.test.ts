@@ -2,11 +2,11 @@ import {
 	CARD_DECLINE_CODES,
 	DEFAULT_RETRY_POLICY,
 	isSafeToRepeat,
-	mayHaveActed,
 	parseRetryAfter,
 	retryDelayMs,
 	type RetryContext,
 } from '../../nodes/Komoju/transport/retry';
+import { mayHaveActed } from '../../nodes/Komoju/transport/errors';
 
 const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: 3 };
 const context = (overrides: Partial<RetryContext> = {}): RetryContext => ({

@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'crypto';
 
+import type { INode } from 'n8n-workflow';
+
 import type { ExecutionScope } from './interfaces';
+import { explicitIdempotencyKey, requireIdempotencyKey } from './validation';
 
 /** The custom data entry of an execution that holds its idempotency root. */
 export const IDEMPOTENCY_ROOT_KEY = 'komoju_idempotency_root';
@@ -53,6 +56,12 @@ export function defaultIdempotencyKey(scope: ExecutionScope, itemIndex: number):
 		itemIndex,
 	].join('|');
 	return `n8n-${createHash('sha256').update(source).digest('hex')}`;
+}
+
+/** An item's key: the Idempotency Key option when set (checked), else the derived default. */
+export function itemIdempotencyKey(node: INode, itemIndex: number, option: unknown, scope: ExecutionScope): string {
+	const given = explicitIdempotencyKey(node, itemIndex, option);
+	return given ? requireIdempotencyKey(node, itemIndex, given) : defaultIdempotencyKey(scope, itemIndex);
 }
 
 /**

@@ -1,8 +1,64 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import type { KomojuErrorBody } from '../helpers/interfaces';
 import { redactCardNumbers } from '../helpers/redact';
-import { isCardDecline } from './retry';
+import { isCardDecline, type AttemptFailure } from './retry';
+
+/*
+ * The package's errors: how KOMOJU's answers and failed connections become n8n errors, the
+ * fields the package adds to them, and the item Continue On Fail makes of them.
+ */
+
+/** An item of a failed run that KOMOJU had already processed. */
+export interface ProcessedItem extends IDataObject {
+	/** Its position, counted from 1 as n8n shows items. */
+	item: number;
+	id: string;
+	idempotencyKey: string | null;
+}
+
+/** The fields the package adds to an n8n error's `context`; only this module names them. */
+export interface KomojuErrorFields {
+	komojuCode?: string;
+	param?: string;
+	/** Set when KOMOJU may have processed the POST: repeating it with this key cannot act twice. */
+	idempotencyKey?: string;
+	processedItems?: ProcessedItem[];
+	possiblyProcessedItems?: Array<{ item: number; idempotencyKey: string }>;
+}
+
+type PackageError = NodeApiError | NodeOperationError;
+
+function isPackageError(error: unknown): error is PackageError {
+	return error instanceof NodeApiError || error instanceof NodeOperationError;
+}
+
+export function errorFields(error: unknown): KomojuErrorFields {
+	return isPackageError(error) ? (error.context as KomojuErrorFields) : {};
+}
+
+function setErrorFields(error: PackageError, fields: KomojuErrorFields): void {
+	for (const [key, value] of Object.entries(fields)) {
+		if (value !== undefined) error.context[key] = value as IDataObject[keyof IDataObject];
+	}
+}
+
+/**
+ * Whether KOMOJU may have acted on a request that failed this way: a lost connection, a 5xx or a
+ * 409 (still in flight) may hide a processed request; a 429, a 4xx or a card decline did nothing.
+ */
+export function mayHaveActed(failure: AttemptFailure): boolean {
+	if (isCardDecline(failure.komojuCode)) return false;
+	const { status } = failure;
+	return status === undefined || status === 409 || status >= 500;
+}
 
 export interface KomojuErrorDetails {
 	code?: string;
@@ -100,8 +156,7 @@ export function komojuApiError(
 		{ message, description, httpCode: String(status), itemIndex },
 	);
 	// Kept on the error so Continue On Fail items can show them as fields.
-	if (details.code) error.context.komojuCode = details.code;
-	if (details.param) error.context.param = details.param;
+	setErrorFields(error, { komojuCode: details.code, param: details.param });
 	return error;
 }
 
@@ -152,7 +207,7 @@ export function komojuConnectionError(
  * retries): KOMOJU may have acted. Says how to repeat it without acting twice, and keeps the key.
  */
 export function markPossiblyProcessed(error: NodeApiError, idempotencyKey: string): NodeApiError {
-	error.context.idempotencyKey = idempotencyKey;
+	setErrorFields(error, { idempotencyKey });
 	error.description = describe([
 		error.description ?? undefined,
 		`KOMOJU may have processed this request. Retry On Fail in this execution reuses its idempotency key (${idempotencyKey}) and cannot act twice; a new execution uses a new key, so check KOMOJU first, or set the Idempotency Key option (e.g. to the order ID).`,
@@ -208,4 +263,77 @@ export function unexpectedResponseError(
 		httpCode: String(status),
 		itemIndex,
 	});
+}
+
+/** Two items of one run with the same Idempotency Key option: the later one is not sent. */
+export function repeatedIdempotencyKeyError(node: INode, itemIndex: number, earlierItem: number): NodeOperationError {
+	return new NodeOperationError(node, `Idempotency Key of item ${itemIndex + 1} is the same as item ${earlierItem + 1}’s`, {
+		itemIndex,
+		description:
+			'KOMOJU would answer this item with the other item’s result instead of acting on it. Give each item its own key, e.g. from a field every item has ({{ $json.orderId }}), or leave the option empty. Nothing was sent for this item.',
+	});
+}
+
+/** How many items a failure's description lists one by one. */
+const LISTED_ITEMS = 20;
+
+function listed<T>(entries: T[], describeEntry: (entry: T) => string): string {
+	const shown = entries.slice(0, LISTED_ITEMS).map(describeEntry).join('; ');
+	return entries.length > LISTED_ITEMS ? `${shown}; and ${entries.length - LISTED_ITEMS} more` : shown;
+}
+
+/**
+ * Without Continue On Fail n8n keeps only the error, so the error names the other items KOMOJU
+ * already acted on (and those it may have, by their keys): findable in the execution, and a retry
+ * of it that sends the same keys gets their results back instead of acting again.
+ */
+export function reportWorkAlreadyDone(error: unknown, processed: ProcessedItem[], otherFailures: Array<{ itemIndex: number; error: unknown }>): void {
+	if (!isPackageError(error)) return;
+	const possiblyProcessed = otherFailures.flatMap(({ itemIndex, error: other }) => {
+		const { idempotencyKey } = errorFields(other);
+		return typeof idempotencyKey === 'string' ? [{ item: itemIndex + 1, idempotencyKey }] : [];
+	});
+	if (processed.length === 0 && possiblyProcessed.length === 0) return;
+	const parts = [error.description ?? ''];
+	if (processed.length) {
+		parts.push(
+			`KOMOJU already processed ${processed.length} other item${processed.length === 1 ? '' : 's'} of this run: ${listed(processed, (entry) => `item ${entry.item} → ${entry.id}${entry.idempotencyKey ? ` (key ${entry.idempotencyKey})` : ''}`)}.`,
+		);
+	}
+	if (possiblyProcessed.length) {
+		parts.push(`KOMOJU may also have processed: ${listed(possiblyProcessed, (entry) => `item ${entry.item} (key ${entry.idempotencyKey})`)}.`);
+	}
+	parts.push('Executions → Retry sends the same idempotency keys, so KOMOJU answers those items with these results instead of acting again.');
+	error.description = parts.filter(Boolean).join(' · ');
+	setErrorFields(error, { processedItems: processed, possiblyProcessedItems: possiblyProcessed.length ? possiblyProcessed : undefined });
+}
+
+/**
+ * The error item of Continue On Fail. Its json holds only `error` and `details`, the shape n8n
+ * routes to the error output when the node uses "Continue (using error output)".
+ */
+export function continueOnFailItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const { komojuCode, param, idempotencyKey } = errorFields(error);
+	const { message, description, httpCode } = error as { message?: string; description?: unknown; httpCode?: unknown };
+	const details: IDataObject = {};
+	const sources: Array<[string, unknown]> = [
+		['description', description],
+		['httpCode', httpCode],
+		['code', komojuCode],
+		['param', param],
+		['idempotencyKey', idempotencyKey],
+	];
+	for (const [key, value] of sources) {
+		if (value !== undefined && value !== null && value !== '') details[key] = value as IDataObject[keyof IDataObject];
+	}
+	return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+}
+
+/** The error n8n is given for a failed item: the package's own errors name it, anything else is wrapped. */
+export function errorForItem(node: INode, error: unknown, itemIndex: number): PackageError {
+	if (isPackageError(error)) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

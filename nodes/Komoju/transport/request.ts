@@ -15,27 +15,30 @@ import {
 	komojuConnectionError,
 	markEarlierAttemptMayHaveDeleted,
 	markPossiblyProcessed,
+	mayHaveActed,
 	parseKomojuError,
 	redirectError,
 	unexpectedResponseError,
 } from './errors';
 import { rateLimitGateFor } from './rate-limit';
-import { DEFAULT_RETRY_POLICY, mayHaveActed, retryDelayMs, type AttemptFailure } from './retry';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type AttemptFailure } from './retry';
 
 export const API_PREFIX = '/api/v1';
 
 /** The n8n contexts that call KOMOJU: the action node, its dropdowns, and the events poller. */
 export type KomojuRequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
-export interface KomojuRequest {
-	method: IHttpRequestMethods;
+interface RequestTarget {
 	/** Path below /api/v1, built with apiPath() so ids are encoded. */
 	path: string;
 	qs?: IDataObject;
 	body?: IDataObject;
-	/** Required for POST: KOMOJU replays the first result for a repeated key. */
-	idempotencyKey?: string;
 }
+
+/** A request to KOMOJU. A POST must carry an idempotency key: KOMOJU replays the first result for a repeated key. */
+export type KomojuRequest =
+	| (RequestTarget & { method: 'POST'; idempotencyKey: string })
+	| (RequestTarget & { method: Exclude<IHttpRequestMethods, 'POST'>; idempotencyKey?: never });
 
 export interface RequestSettings {
 	itemIndex: number;

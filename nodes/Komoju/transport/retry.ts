@@ -53,16 +53,6 @@ export interface AttemptFailure {
 	komojuCode?: string;
 }
 
-/**
- * Whether KOMOJU may have acted on a request that failed this way: a lost connection, a 5xx or a
- * 409 (still in flight) may hide a processed request; a 429, a 4xx or a card decline did nothing.
- */
-export function mayHaveActed(failure: AttemptFailure): boolean {
-	if (isCardDecline(failure.komojuCode)) return false;
-	const { status } = failure;
-	return status === undefined || status === 409 || status >= 500;
-}
-
 export interface RetryContext {
 	method: IHttpRequestMethods;
 	hasIdempotencyKey: boolean;

@@ -1,11 +1,18 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { idempotencyKeyFor, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { requestOptionsCollection } from '../options.shared';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { cardSourceProperties, customerFieldOptions, readCardSource, readCustomerFields } from './customer.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Create',
+	description:
+		'Save a card on a new KOMOJU customer, for later payments with Payment Source "Saved Customer". Needs a one-time token ID (recommended) or card number and expiry. Moves no money.',
+	action: 'Create a customer',
+};
+
+export const properties: INodeProperties[] = [
 	...cardSourceProperties(),
 	{
 		displayName: 'Customer Fields',
@@ -18,18 +25,16 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection([], { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['create'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
-	const options = readOptions(this, itemIndex);
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const body: IDataObject = {
 		payment_details: readCardSource.call(this, itemIndex),
 		...readCustomerFields.call(this, itemIndex, this.getNodeParameter('customerFields', itemIndex, {}) as IDataObject),
 	};
 	const customer = await komojuApiRequest.call(
 		this,
-		{ method: 'POST', path: apiPath('customers'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
-		requestSettings(this, options, itemIndex),
+		{ method: 'POST', path: apiPath('customers'), body, idempotencyKey: item.idempotencyKey },
+		item.settings,
 	);
 	return customer;
 }

@@ -1,15 +1,8 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import {
-	currencyField,
-	idProperty,
-	metadataField,
-	readId,
-	readMetadata,
-	tokenIdProperty,
-} from '../common.descriptions';
+import { currencyField, idProperty, metadataField, readId, readMetadata, tokenIdProperty } from '../fields.shared';
 import { requireCurrency, requireId } from '../../helpers/validation';
-import { cardProperties, readCardDetails } from '../shared/card.descriptions';
+import { cardProperties, readCardDetails } from '../card.shared';
 
 export const customerIdField: INodeProperties = idProperty(
 	'customerId',

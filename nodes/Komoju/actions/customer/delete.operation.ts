@@ -1,18 +1,13 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { apiPath } from '../../transport';
+import { objectOperation } from '../object.shared';
+import { customerIdField } from './customer.shared';
 
-import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { apiPath, komojuApiRequest } from '../../transport';
-import { customerIdField, readCustomerId } from './customer.shared';
-
-const properties: INodeProperties[] = [customerIdField, requestOptionsCollection()];
-
-export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['delete'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const customer = await komojuApiRequest.call(
-		this,
-		{ method: 'DELETE', path: apiPath('customers', readCustomerId(this, itemIndex)) },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
-	);
-	return customer;
-}
+export const { option, properties, execute } = objectOperation({
+	option: {
+		name: 'Delete',
+		description: 'Delete a customer by ID and erase its stored card. Moves no money.',
+		action: 'Delete a customer',
+	},
+	idField: customerIdField,
+	request: (id) => ({ method: 'DELETE', path: apiPath('customers', id) }),
+});

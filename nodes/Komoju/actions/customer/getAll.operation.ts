@@ -1,15 +1,21 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { requestOptionsCollection } from '../common.descriptions';
-import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
+import { requestOptionsCollection } from '../options.shared';
+import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../list.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Get Many',
+	description: 'List customers, filtered by creation time or card expiry; one item per customer',
+	action: 'Get many customers',
+};
+
+export const properties: INodeProperties[] = [
 	...listProperties,
 	{
 		displayName: 'Filters',
@@ -32,9 +38,8 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['getAll'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex } = item;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = timeRangeQuery.call(this, itemIndex, filters);
 	const expiration = String(filters.expiration ?? '').trim();
@@ -46,5 +51,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		qs.expiration = expiration;
 	}
-	return await listObjects.call(this, itemIndex, 'customers', qs);
+	return await listObjects.call(this, item, 'customers', qs);
 }

@@ -1,12 +1,11 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
+import { requestOptionsCollection } from '../options.shared';
 import { apiPath, komojuApiRequest } from '../../transport';
 import {
 	cardSourceProperties,
@@ -16,8 +15,16 @@ import {
 	readCustomerFields,
 	readCustomerId,
 } from './customer.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Update',
+	description:
+		'Change a customer’s email, currency or metadata, or replace the stored card, by customer ID. Moves no money.',
+	action: 'Update a customer',
+};
+
+export const properties: INodeProperties[] = [
 	customerIdField,
 	{
 		displayName: 'Update Fields',
@@ -39,9 +46,8 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['update'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const customerId = readCustomerId(this, itemIndex);
 	const body = readCustomerFields.call(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
 	if (this.getNodeParameter('replaceCard', itemIndex, false) as boolean) {
@@ -53,7 +59,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const customer = await komojuApiRequest.call(
 		this,
 		{ method: 'PATCH', path: apiPath('customers', customerId), body },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
+		item.settings,
 	);
 	return customer;
 }

@@ -1,9 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requestOptionsCollection } from '../common.descriptions';
-import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
+import { requestOptionsCollection } from '../options.shared';
+import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../list.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Get Many',
+	description:
+		'List KOMOJU events (what happened to payments, customers…), newest first, optionally within a time range; one item per event. Read-only.',
+	action: 'Get many events',
+};
+
+export const properties: INodeProperties[] = [
 	...listProperties,
 	{
 		displayName: 'Filters',
@@ -16,9 +24,8 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getAll'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex } = item;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	return await listObjects.call(this, itemIndex, 'events', timeRangeQuery.call(this, itemIndex, filters));
+	return await listObjects.call(this, item, 'events', timeRangeQuery.call(this, itemIndex, filters));
 }

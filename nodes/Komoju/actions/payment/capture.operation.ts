@@ -1,11 +1,18 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { maximumAmountOptions, requestOptionsCollection } from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { maximumAmountOptions, requestOptionsCollection } from '../options.shared';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { amountChoiceProperties, paymentIdField, prepareMoneyMovement, taxProperties } from './payment.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Capture',
+	description:
+		'MOVES MONEY: take an authorised payment, in full or in part. Only authorised payments can be captured.',
+	action: 'Capture a payment',
+};
+
+export const properties: INodeProperties[] = [
 	paymentIdField,
 	...amountChoiceProperties('capture', 'Capture', {
 		full: 'Take everything that was authorized, tax included',
@@ -16,19 +23,17 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(maximumAmountOptions, { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['capture'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
-	const { paymentId, amount, tax, settings, idempotencyKey } = await prepareMoneyMovement.call(this, itemIndex, scope, 'capture');
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { paymentId, amount, tax } = await prepareMoneyMovement.call(this, item, 'capture');
 	const payment = await komojuApiRequest.call(
 		this,
 		{
 			method: 'POST',
 			path: apiPath('payments', paymentId, 'capture'),
 			body: amount === undefined ? {} : { amount, tax },
-			idempotencyKey,
+			idempotencyKey: item.idempotencyKey,
 		},
-		settings,
+		item.settings,
 	);
 	return payment;
 }

@@ -1,36 +1,30 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	amountField,
-	currencyField,
-	idempotencyKeyFor,
-	localeField,
-	maximumAmountOptions,
-	metadataField,
-	readMaximumAmount,
-	readMetadata,
-	readOptions,
-	requestOptionsCollection,
-	requestSettings,
-	tokenIdProperty,
-} from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { amountField, currencyField, localeField, metadataField, readMetadata, tokenIdProperty } from '../fields.shared';
+import { maximumAmountOptions, readMaximumAmount, requestOptionsCollection } from '../options.shared';
 import { toSnakeCaseFields } from '../../helpers/mappers';
 import { enforceMaximumAmount, requireAmountIn, totalCeiling } from '../../helpers/money';
 import { requireCurrency, requireHttpUrl, requireId } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
-import { cardProperties, readCardDetails } from '../shared/card.descriptions';
+import { cardProperties, readCardDetails } from '../card.shared';
 import { readTax, taxProperties } from './payment.shared';
+import type { ItemContext, Operation } from '../operation';
 
 const showFor = (source: string) => ({ show: { paymentSource: [source] } });
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Create',
+	description:
+		'MOVES MONEY: charge a verified secure token, a token, a saved customer or a card. With Capture off, only authorises.',
+	action: 'Create a payment',
+};
+
+export const properties: INodeProperties[] = [
 	amountField,
 	currencyField,
 	...taxProperties(),
@@ -124,11 +118,6 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(maximumAmountOptions, { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['payment'], operation: ['create'] } },
-	properties,
-);
-
 function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const node = this.getNode();
 	const source = this.getNodeParameter('paymentSource', itemIndex) as string;
@@ -180,9 +169,9 @@ function additionalBody(this: IExecuteFunctions, itemIndex: number): IDataObject
 	return body;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const node = this.getNode();
-	const options = readOptions(this, itemIndex);
 	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
 	const amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency);
 	const tax = readTax(this, itemIndex, currency);
@@ -201,12 +190,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 				'The customer approved the secure token’s amount in 3D Secure, and that is what is charged. Put any tax into the secure token’s Amount when creating it (e.g. 1100 for ¥1,000 plus 10 %), then pay that Amount with Tax: None.',
 		});
 	}
-	enforceMaximumAmount(node, itemIndex, readMaximumAmount(this, options, itemIndex), totalCeiling(amount, tax), currency, 'payment');
+	enforceMaximumAmount(node, itemIndex, readMaximumAmount(node, item), totalCeiling(amount, tax), currency, 'payment');
 
 	const payment = await komojuApiRequest.call(
 		this,
-		{ method: 'POST', path: apiPath('payments'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
-		requestSettings(this, options, itemIndex),
+		{ method: 'POST', path: apiPath('payments'), body, idempotencyKey: item.idempotencyKey },
+		item.settings,
 	);
 	return payment;
 }

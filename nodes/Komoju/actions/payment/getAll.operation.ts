@@ -1,12 +1,20 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { KOMOJU_CURRENCIES, requestOptionsCollection } from '../common.descriptions';
-import { requireCurrency } from '../../helpers/validation';
-import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../shared/list.descriptions';
+import { requestOptionsCollection } from '../options.shared';
+import { KOMOJU_CURRENCIES, requireCurrency } from '../../helpers/validation';
+import { listObjects, listProperties, timeRangeFilters, timeRangeQuery } from '../list.shared';
+import type { ItemContext, Operation } from '../operation';
 
 export const PAYMENT_STATUSES = ['pending', 'authorized', 'captured', 'refunded', 'cancelled', 'expired', 'failed'];
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Get Many',
+	description:
+		'List payments, newest first, filtered by status, currency, order number or time; one item per payment',
+	action: 'Get many payments',
+};
+
+export const properties: INodeProperties[] = [
 	...listProperties,
 	{
 		displayName: 'Filters',
@@ -37,9 +45,8 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['getAll'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex } = item;
 	const node = this.getNode();
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = timeRangeQuery.call(this, itemIndex, filters);
@@ -47,5 +54,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.externalOrderNum) qs.external_order_num = String(filters.externalOrderNum).trim();
 	const statuses = filters.status as string[] | undefined;
 	if (statuses?.length) qs.status = statuses.join(',');
-	return await listObjects.call(this, itemIndex, 'payments', qs);
+	return await listObjects.call(this, item, 'payments', qs);
 }

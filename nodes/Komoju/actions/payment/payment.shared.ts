@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { idempotencyKeyFor, idProperty, readId, readMaximumAmount, readOptions, requestSettings } from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { idProperty, readId } from '../fields.shared';
+import type { ItemContext } from '../operation';
+import { readMaximumAmount } from '../options.shared';
 import {
 	enforceMaximumAmount,
 	formatAmount,
@@ -22,7 +23,7 @@ export function readPaymentId(context: IExecuteFunctions, itemIndex: number): st
 	return readId(context, itemIndex, 'paymentId', 'Payment ID');
 }
 
-export async function fetchPayment(
+async function fetchPayment(
 	this: IExecuteFunctions,
 	paymentId: string,
 	settings: RequestSettings,
@@ -121,8 +122,6 @@ export interface MoneyMovement {
 	amount?: number;
 	/** A partial capture's tax; KOMOJU would add consumption tax to one sent without it. */
 	tax?: TaxValue;
-	settings: RequestSettings;
-	idempotencyKey: string;
 }
 
 /**
@@ -131,30 +130,23 @@ export interface MoneyMovement {
  * maximum set the node must know how much moves and in which currency, so it reads the payment
  * first; it then also refuses a partial amount above what is left.
  */
-export async function prepareMoneyMovement(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	scope: ExecutionScope,
-	action: MoneyAction,
-): Promise<MoneyMovement> {
+export async function prepareMoneyMovement(this: IExecuteFunctions, item: ItemContext, action: MoneyAction): Promise<MoneyMovement> {
 	const node = this.getNode();
+	const { itemIndex } = item;
 	const paymentId = readPaymentId(this, itemIndex);
-	const options = readOptions(this, itemIndex);
-	const settings = requestSettings(this, options, itemIndex);
 	const partial = this.getNodeParameter(`${action}Type`, itemIndex, 'full') === 'partial';
 	const amount = partial
 		? requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), undefined, 'Amount', 1)
 		: undefined;
 	const tax = partial && action === 'capture' ? readTax(this, itemIndex, undefined) : undefined;
-	const maximum = readMaximumAmount(this, options, itemIndex);
-	const idempotencyKey = idempotencyKeyFor(this, options, itemIndex, scope);
+	const maximum = readMaximumAmount(node, item);
 	if (maximum) {
-		const amounts = amountsOf(await fetchPayment.call(this, paymentId, settings), action);
+		const amounts = amountsOf(await fetchPayment.call(this, paymentId, item.settings), action);
 		if (amount !== undefined) requireWithinRemaining(this, itemIndex, amount, amounts, action);
 		const moving = amount === undefined ? amounts.fullTotal : totalCeiling(amount, tax ?? 0);
 		enforceMaximumAmount(node, itemIndex, maximum, moving, amounts.currency, action);
 	}
-	return { paymentId, amount, tax, settings, idempotencyKey };
+	return { paymentId, amount, tax };
 }
 
 /** Amounts read from a payment KOMOJU returned. */

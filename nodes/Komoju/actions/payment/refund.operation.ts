@@ -1,11 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { maximumAmountOptions, requestOptionsCollection } from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { maximumAmountOptions, requestOptionsCollection } from '../options.shared';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { amountChoiceProperties, paymentIdField, prepareMoneyMovement } from './payment.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Refund',
+	description: 'MOVES MONEY: return all or part of a captured payment to the customer',
+	action: 'Refund a payment',
+};
+
+export const properties: INodeProperties[] = [
 	paymentIdField,
 	...amountChoiceProperties('refund', 'Refund', {
 		full: 'Return everything not refunded yet, tax included',
@@ -22,11 +28,9 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(maximumAmountOptions, { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['refund'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
-	const { paymentId, amount, settings, idempotencyKey } = await prepareMoneyMovement.call(this, itemIndex, scope, 'refund');
-	const reason = String(this.getNodeParameter('description', itemIndex, '')).trim();
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { paymentId, amount } = await prepareMoneyMovement.call(this, item, 'refund');
+	const reason = String(this.getNodeParameter('description', item.itemIndex, '')).trim();
 	const body: IDataObject = {};
 	if (amount !== undefined) body.amount = amount;
 	if (reason) body.description = reason;
@@ -36,9 +40,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 			method: 'POST',
 			path: apiPath('payments', paymentId, 'refund'),
 			body,
-			idempotencyKey,
+			idempotencyKey: item.idempotencyKey,
 		},
-		settings,
+		item.settings,
 	);
 	return payment;
 }

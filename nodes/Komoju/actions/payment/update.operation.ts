@@ -1,16 +1,23 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { metadataField, readMetadata, readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
+import { metadataField, readMetadata } from '../fields.shared';
+import { requestOptionsCollection } from '../options.shared';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { paymentIdField, readPaymentId } from './payment.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Update',
+	description: 'Change a payment’s description or metadata; moves no money',
+	action: 'Update a payment',
+};
+
+export const properties: INodeProperties[] = [
 	paymentIdField,
 	{
 		displayName: 'Update Fields',
@@ -27,9 +34,8 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['update'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const paymentId = readPaymentId(this, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
@@ -41,7 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const payment = await komojuApiRequest.call(
 		this,
 		{ method: 'PATCH', path: apiPath('payments', paymentId), body },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
+		item.settings,
 	);
 	return payment;
 }

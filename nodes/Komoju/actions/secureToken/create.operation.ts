@@ -1,28 +1,28 @@
 import {
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	amountField,
-	currencyField,
-	idempotencyKeyFor,
-	readOptions,
-	requestOptionsCollection,
-	requestSettings,
-} from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { amountField, currencyField } from '../fields.shared';
+import { requestOptionsCollection } from '../options.shared';
 import { normaliseSecureToken } from '../../helpers/mappers';
 import { requireAmountIn } from '../../helpers/money';
 import { requireCurrency, requireHttpUrl, requireId } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
-import { cardProperties, readCardDetails } from '../shared/card.descriptions';
+import { cardProperties, readCardDetails } from '../card.shared';
+import type { ItemContext, Operation } from '../operation';
 
 const cardOnly = { show: { paymentSource: ['card'] } };
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Create',
+	description:
+		'Start 3D Secure authentication for a card or a saved customer; returns the authentication_url to send the customer to. Moves no money.',
+	action: 'Create a secure token',
+};
+
+export const properties: INodeProperties[] = [
 	amountField,
 	currencyField,
 	{
@@ -68,11 +68,6 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection([], { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['secureToken'], operation: ['create'] } },
-	properties,
-);
-
 function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const node = this.getNode();
 	const source = this.getNodeParameter('paymentSource', itemIndex) as string;
@@ -82,13 +77,9 @@ function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataO
 	return { payment_details: readCardDetails.call(this, itemIndex) };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	scope: ExecutionScope,
-): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const node = this.getNode();
-	const options = readOptions(this, itemIndex);
 	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
 	const body: IDataObject = {
 		currency,
@@ -96,8 +87,8 @@ export async function execute(
 		return_url: requireHttpUrl(node, itemIndex, this.getNodeParameter('returnUrl', itemIndex), 'Return URL'),
 		...paymentSourceFields.call(this, itemIndex),
 	};
-	const settings = requestSettings(this, options, itemIndex);
-	const idempotencyKey = idempotencyKeyFor(this, options, itemIndex, scope);
+	const settings = item.settings;
+	const idempotencyKey = item.idempotencyKey;
 
 	const token = await komojuApiRequest.call(
 		this,

@@ -2,17 +2,17 @@ import {
 	NodeOperationError,
 	sleep,
 	type INode,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
+import { requestOptionsCollection } from '../options.shared';
 import type { KomojuSecureToken } from '../../helpers/interfaces';
 import { normaliseSecureToken } from '../../helpers/mappers';
 import { requireId, requireWholeNumber } from '../../helpers/validation';
 import { apiPath, komojuApiRequest, type RequestSettings } from '../../transport';
+import type { ItemContext, Operation } from '../operation';
 
 /** The status of a token whose customer has not finished authenticating yet. */
 const PENDING_STATUS = 'NEEDS_VERIFY';
@@ -33,7 +33,14 @@ function requirePayable(node: INode, itemIndex: number, token: KomojuSecureToken
 	});
 }
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Get',
+	description:
+		'Get a secure token and its verification_status (OK once the customer has authenticated), optionally waiting until it is final',
+	action: 'Get a secure token',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Secure Token',
 		name: 'secureTokenId',
@@ -87,11 +94,6 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['secureToken'], operation: ['get'] } },
-	properties,
-);
-
 async function fetchToken(
 	this: IExecuteFunctions,
 	id: string,
@@ -105,7 +107,8 @@ async function fetchToken(
 	return normaliseSecureToken(body);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const node = this.getNode();
 	const id = requireId(
 		node,
@@ -113,16 +116,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.getNodeParameter('secureTokenId', itemIndex, '', { extractValue: true }),
 		'Secure Token ID',
 	);
-	const options = readOptions(this, itemIndex);
-	const settings = requestSettings(this, options, itemIndex);
+	const settings = item.settings;
 
-	const waitForFinalStatus = Boolean(options.waitForFinalStatus);
+	const waitForFinalStatus = Boolean(item.options.waitForFinalStatus);
 	const timeoutMs =
-		requireWholeNumber(node, itemIndex, options.waitTimeout ?? 120, 'Wait Timeout (Seconds)', 1, 3600) * 1000;
+		requireWholeNumber(node, itemIndex, item.options.waitTimeout ?? 120, 'Wait Timeout (Seconds)', 1, 3600) * 1000;
 	const intervalMs =
-		requireWholeNumber(node, itemIndex, options.pollInterval ?? 5, 'Poll Interval (Seconds)', 1, 300) * 1000;
+		requireWholeNumber(node, itemIndex, item.options.pollInterval ?? 5, 'Poll Interval (Seconds)', 1, 300) * 1000;
 
-	const failIfNotVerified = Boolean(options.failIfNotVerified);
+	const failIfNotVerified = Boolean(item.options.failIfNotVerified);
 	let token = await fetchToken.call(this, id, settings);
 	if (!waitForFinalStatus) return failIfNotVerified ? requirePayable(node, itemIndex, token) : token;
 

@@ -1,34 +1,29 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	amountField,
-	currencyField,
-	idempotencyKeyFor,
-	localeField,
-	maximumAmountOptions,
-	metadataField,
-	readMaximumAmount,
-	readMetadata,
-	readOptions,
-	requestOptionsCollection,
-	requestSettings,
-} from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { amountField, currencyField, localeField, metadataField, readMetadata } from '../fields.shared';
+import { maximumAmountOptions, readMaximumAmount, requestOptionsCollection } from '../options.shared';
 import { toSnakeCaseFields } from '../../helpers/mappers';
 import { enforceMaximumAmount, requireAmountIn } from '../../helpers/money';
 import { requireCurrency, requireHttpUrl, requireText, requireWholeNumber } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
+import type { ItemContext, Operation } from '../operation';
 
 const MAX_EXPIRES_IN_SECONDS = 86400;
 const payingModes = { show: { mode: ['payment', 'customer_payment'] } };
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Create',
+	description:
+		'Open a KOMOJU hosted payment page (3D Secure included) for an amount and currency, or to save a card; returns session_url to send the customer to. Money moves only when the customer pays there; no card data goes through n8n.',
+	action: 'Create a session',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -167,8 +162,6 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection(maximumAmountOptions, { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['session'], operation: ['create'] } }, properties);
-
 function readLineItems(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -221,9 +214,9 @@ function additionalBody(this: IExecuteFunctions, itemIndex: number, currency: st
 	return body;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const node = this.getNode();
-	const options = readOptions(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'payment') as string;
 	// KOMOJU's contract: every mode needs a currency; only the paying modes take an amount.
 	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
@@ -231,7 +224,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 	const paying = mode !== 'customer';
 	if (paying) {
 		body.amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency, 'Amount', 1);
-		enforceMaximumAmount(node, itemIndex, readMaximumAmount(this, options, itemIndex), body.amount as number, currency, 'session');
+		enforceMaximumAmount(node, itemIndex, readMaximumAmount(node, item), body.amount as number, currency, 'session');
 	}
 	const returnUrl = String(this.getNodeParameter('returnUrl', itemIndex, '')).trim();
 	if (returnUrl) body.return_url = requireHttpUrl(node, itemIndex, returnUrl, 'Return URL');
@@ -239,8 +232,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, scope:
 
 	const session = await komojuApiRequest.call(
 		this,
-		{ method: 'POST', path: apiPath('sessions'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
-		requestSettings(this, options, itemIndex),
+		{ method: 'POST', path: apiPath('sessions'), body, idempotencyKey: item.idempotencyKey },
+		item.settings,
 	);
 	return session;
 }

@@ -1,18 +1,14 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { apiPath } from '../../transport';
+import { objectOperation } from '../object.shared';
+import { sessionIdField } from './session.shared';
 
-import { readOptions, requestOptionsCollection, requestSettings } from '../common.descriptions';
-import { apiPath, komojuApiRequest } from '../../transport';
-import { readSessionId, sessionIdField } from './session.shared';
-
-const properties: INodeProperties[] = [sessionIdField, requestOptionsCollection()];
-
-export const description = updateDisplayOptions({ show: { resource: ['session'], operation: ['get'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const session = await komojuApiRequest.call(
-		this,
-		{ method: 'GET', path: apiPath('sessions', readSessionId(this, itemIndex)) },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
-	);
-	return session;
-}
+export const { option, properties, execute } = objectOperation({
+	option: {
+		name: 'Get',
+		description:
+			'Get one session by ID: status pending, completed or cancelled, and the payment or customer it produced once completed. Read-only.',
+		action: 'Get a session',
+	},
+	idField: sessionIdField,
+	request: (id) => ({ method: 'GET', path: apiPath('sessions', id) }),
+});

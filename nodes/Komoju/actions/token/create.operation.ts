@@ -1,18 +1,20 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import {
-	currencyField,
-	idempotencyKeyFor,
-	readOptions,
-	requestOptionsCollection,
-	requestSettings,
-} from '../common.descriptions';
-import type { ExecutionScope } from '../../helpers/interfaces';
+import { currencyField } from '../fields.shared';
+import { requestOptionsCollection } from '../options.shared';
 import { requireCurrency } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
-import { cardProperties, readCardDetails } from '../shared/card.descriptions';
+import { cardProperties, readCardDetails } from '../card.shared';
+import type { ItemContext, Operation } from '../operation';
 
-const properties: INodeProperties[] = [
+export const option: Operation['option'] = {
+	name: 'Create',
+	description:
+		'Turn card details into a one-time token (no 3D Secure) for Payment → Create with Payment Source "Token": used once, valid 24 hours. Needs card number and expiry; the card number goes through n8n (PCI DSS scope). Moves no money.',
+	action: 'Create a token',
+};
+
+export const properties: INodeProperties[] = [
 	...cardProperties(),
 	{
 		displayName: 'Token Fields',
@@ -31,17 +33,15 @@ const properties: INodeProperties[] = [
 	requestOptionsCollection([], { idempotency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['token'], operation: ['create'] } }, properties);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number, scope: ExecutionScope): Promise<IDataObject> {
-	const options = readOptions(this, itemIndex);
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
+	const { itemIndex } = item;
 	const fields = this.getNodeParameter('tokenFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { payment_details: readCardDetails.call(this, itemIndex) };
 	if (fields.currency !== undefined) body.currency = requireCurrency(this.getNode(), itemIndex, fields.currency);
 	const token = await komojuApiRequest.call(
 		this,
-		{ method: 'POST', path: apiPath('tokens'), body, idempotencyKey: idempotencyKeyFor(this, options, itemIndex, scope) },
-		requestSettings(this, options, itemIndex),
+		{ method: 'POST', path: apiPath('tokens'), body, idempotencyKey: item.idempotencyKey },
+		item.settings,
 	);
 	return token;
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requireDateTime, requireWholeNumber } from '../../helpers/validation';
-import { apiPath, komojuApiRequestAllItems } from '../../transport';
-import { readOptions, requestSettings } from '../common.descriptions';
+import { requireDateTime, requireWholeNumber } from '../helpers/validation';
+import { apiPath, komojuApiRequestAllItems } from '../transport';
+import type { ItemContext } from './operation';
 
 /** "Return All" and "Limit", as every n8n Get Many has them. */
 export const listProperties: INodeProperties[] = [
@@ -72,14 +72,14 @@ export function timeRangeQuery(
  */
 export async function listObjects(
 	this: IExecuteFunctions,
-	itemIndex: number,
+	item: ItemContext,
 	resource: string,
 	qs: IDataObject,
 ): Promise<IDataObject[]> {
 	return await komojuApiRequestAllItems.call(
 		this,
 		{ method: 'GET', path: apiPath(resource), qs },
-		requestSettings(this, readOptions(this, itemIndex), itemIndex),
-		readListLimit.call(this, itemIndex),
+		item.settings,
+		readListLimit.call(this, item.itemIndex),
 	);
 }

@@ -1,13 +1,13 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { cardPaymentDetails, toSnakeCaseFields } from '../../helpers/mappers';
+import { cardPaymentDetails, toSnakeCaseFields } from '../helpers/mappers';
 import {
 	requireCardNumber,
 	requireExpiryMonth,
 	requireExpiryYear,
 	requireUnexpired,
 	requireVerificationValue,
-} from '../../helpers/validation';
+} from '../helpers/validation';
 
 const addressFields = (prefix: 'billing' | 'shipping', label: string): INodeProperties[] =>
 	[

@@ -1,0 +1,43 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { RequestSettings } from '../transport';
+
+/** What the router has already read and checked for one item before its operation runs. */
+export interface ItemContext {
+	readonly itemIndex: number;
+	/** The item's Options collection. */
+	readonly options: IDataObject;
+	/** Max Retries and Timeout from the options, for every request the item sends. */
+	readonly settings: RequestSettings;
+	/**
+	 * The key of the item's POST: the Idempotency Key option, or one derived from the execution,
+	 * node and item that n8n's retries repeat. A POST request cannot be built without one.
+	 */
+	readonly idempotencyKey: string;
+}
+
+/** One operation, in its own file: the entry of the Operation dropdown, its fields, its work. */
+export interface Operation {
+	/** The Operation dropdown's entry; its value is the name the resource registers it under. */
+	option: Omit<INodePropertyOptions, 'value'> & { action: string; description: string };
+	/** Its fields; the resource shows them only for this operation. */
+	properties: INodeProperties[];
+	/** One item in, one KOMOJU object (or several) out. The router does the rest. */
+	execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject | IDataObject[]>;
+}
+
+/** One resource: the Resource dropdown's entry and its operations, by the value each is chosen with. */
+export interface Resource {
+	displayName: string;
+	/** What KOMOJU names this resource's objects in their `resource` field. */
+	komojuObject: string;
+	defaultOperation: string;
+	operations: Record<string, Operation>;
+}
+
+/** A resource, checked as it is written: each operation has the full shape, and the default is one of them. */
+export function defineResource<Operations extends Record<string, Operation>>(
+	resource: Omit<Resource, 'defaultOperation' | 'operations'> & { defaultOperation: keyof Operations & string; operations: Operations },
+): Resource {
+	return resource;
+}

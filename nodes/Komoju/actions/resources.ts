@@ -1,0 +1,64 @@
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+
+import type { Operation, Resource } from './operation';
+import { customer } from './customer/Customer.resource';
+import { event } from './event/Event.resource';
+import { payment } from './payment/Payment.resource';
+import { secureToken } from './secureToken/SecureToken.resource';
+import { session } from './session/Session.resource';
+import { token } from './token/Token.resource';
+
+/**
+ * Every resource the node offers, under the value the Resource dropdown gives it. The node's
+ * fields and the router's dispatch are both derived from this one registry.
+ */
+export const resources = { customer, event, payment, secureToken, session, token } satisfies Record<string, Resource>;
+
+export type KomojuResource = keyof typeof resources;
+
+const DEFAULT_RESOURCE: KomojuResource = 'secureToken';
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+function resourceProperties(resourceName: string, resource: Resource): INodeProperties[] {
+	const operations = Object.entries(resource.operations);
+	return [
+		// The rule wants a literal default; here it is the resource's own (test/unit/descriptions.test.ts checks it).
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resourceName] } },
+			options: operations.map(([value, operation]) => ({ ...operation.option, value })).sort(byName),
+			default: resource.defaultOperation,
+		},
+		...operations.flatMap(([operationName, operation]) =>
+			updateDisplayOptions({ show: { resource: [resourceName], operation: [operationName] } }, operation.properties),
+		),
+	];
+}
+
+/** The node's fields: the Resource dropdown, then each resource's Operation dropdown and fields. */
+export function nodeProperties(): INodeProperties[] {
+	const entries: Array<[string, Resource]> = Object.entries(resources);
+	return [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: entries.map(([value, resource]) => ({ name: resource.displayName, value })).sort(byName),
+			default: DEFAULT_RESOURCE,
+		},
+		...entries.flatMap(([name, resource]) => resourceProperties(name, resource)),
+	];
+}
+
+/** The operation the node's Resource and Operation name, or undefined when there is none. */
+export function findOperation(resourceName: string, operationName: string): { operation: Operation; resource: Resource } | undefined {
+	const resource: Resource | undefined = (resources as Record<string, Resource>)[resourceName];
+	const operation = resource && Object.prototype.hasOwnProperty.call(resource.operations, operationName) ? resource.operations[operationName] : undefined;
+	return operation ? { operation, resource } : undefined;
+}
