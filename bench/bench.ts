@@ -24,6 +24,7 @@ import { buildPackage } from './lib/build';
 import { prepareUserFolder, shellValue, startN8n, type N8nInstance } from './lib/n8n-instance';
 import { API_VERSION, benchCredentials, benchWorkflows, CONCURRENCIES, TARGET, WF } from './lib/workflows';
 import { renderResults, type Results } from './lib/report';
+import type { CreateCount, NodeRun, RawRun } from './lib/types';
 import { writeSection } from './lib/results-file';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -55,23 +56,6 @@ function cpuMs(pid: number): number {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
 	// utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
 	return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-export interface NodeRun {
-	label: string;
-	items: number;
-	/** The node's executionTime (ms). */
-	nodeMs: number;
-	wallMs: number;
-	status: string;
-	outputItems: number;
-	errorItems: number;
-	nodeError?: string;
-	idleRssMb: number;
-	peakRssMb: number;
-	hwmBeforeMb: number;
-	hwmAfterMb: number;
-	cpuMs: number;
 }
 
 /** 1-minute load averages seen at the start and end of each timed run (the machine is shared). */
@@ -121,15 +105,6 @@ async function runPipeline(n8n: N8nInstance, workflowId: string, label: string, 
 	return run;
 }
 
-export interface RawRun {
-	label: string;
-	concurrency: number;
-	items: number;
-	ms: number;
-	statuses: Record<string, number>;
-	errors: number;
-}
-
 async function runRaw(nodeBinary: string, sandboxUrl: string, concurrency: number, requests: unknown[], label: string): Promise<RawRun> {
 	const dir = mkdtempSync(join(tmpdir(), 'komoju-raw-'));
 	const file = join(dir, 'config.json');
@@ -173,16 +148,6 @@ async function createTokensDirectly(sandboxUrl: string, count: number): Promise<
 	};
 	await Promise.all(Array.from({ length: 20 }, worker));
 	return ids;
-}
-
-export interface CreateCount {
-	label: string;
-	requests: number;
-	statuses: Record<string, number>;
-	itemsWithToken: number;
-	itemsWithoutToken: number;
-	duplicates: number;
-	maxTokensPerItem: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,5 @@
 /** Renders the benchmark's tables (markdown), with each target checked. */
-import type { CreateCount, NodeRun, RawRun } from '../bench';
+import type { CreateCount, NodeRun, RawRun } from './types';
 
 export interface Results {
 	machine: { cpus: number; cpuModel: string; ramGb: number; node: string; n8n: string; date: string };

@@ -181,4 +181,12 @@ describe('error mapping', () => {
 		expect(redactCardNumbers('order 12345 on 2026-11-29')).toBe('order 12345 on 2026-11-29');
 		expect(redactCardNumbers('card4111111111111111x')).toBe('card••••1111x');
 	});
+
+	it('redacts 12 to 19 digits in any written form, and leaves 11', () => {
+		expect(redactCardNumbers('6011 0009 9013 9424 123')).toBe('••••4123');
+		expect(redactCardNumbers('4100-0000-0000-5000')).toBe('••••5000');
+		expect(redactCardNumbers('first 4100000000005000, then 4123 1111 1111 1000.')).toBe('first ••••5000, then ••••1000.');
+		expect(redactCardNumbers('id 123456789012 ok')).toBe('id ••••9012 ok');
+		expect(redactCardNumbers('order 12345678901 on 2026-11-29')).toBe('order 12345678901 on 2026-11-29');
+	});
 });
