@@ -1,8 +1,9 @@
 /**
- * Card-number-like digit runs (12 to 19 digits, optionally split by spaces or dashes), also when
- * glued to letters ("card4111…", "…1111x"): only a neighbouring digit makes a run longer.
+ * Digit runs that may hold a card number: 12 or more digits, optionally split by single spaces
+ * or dashes, also when glued to letters ("card4111…", "…1111x"). The whole run is matched, so
+ * digits written just before a card ("order 123 4100 0000 …") or a longer run cannot hide one.
  */
-const CARD_NUMBER_PATTERN = /(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)/g;
+const CARD_NUMBER_PATTERN = /(?<!\d)\d(?:[ -]?\d){11,}(?!\d)/g;
 
 /** Masks anything that looks like a card number, keeping the last four digits. */
 export function redactCardNumbers(text: string): string {
