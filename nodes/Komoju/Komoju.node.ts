@@ -14,7 +14,7 @@ export class Komoju implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KOMOJU',
 		name: 'komoju',
-		icon: { light: 'file:komoju.svg', dark: 'file:komoju.dark.svg' },
+		icon: { light: 'file:../../icons/komoju.svg', dark: 'file:../../icons/komoju.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

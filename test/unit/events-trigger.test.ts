@@ -2,7 +2,6 @@ import { NodeApiError, type IDataObject, type IPollFunctions } from 'n8n-workflo
 
 import {
 	advanceCursor,
-	apiTime,
 	cursorAtNewest,
 	cursorSince,
 	readUntilSeen,
@@ -11,8 +10,9 @@ import {
 	readCursor,
 	selectNewEvents,
 	type EventCursor,
-} from '../../nodes/KomojuEventsTrigger/cursor';
-import { KomojuEventsTrigger } from '../../nodes/KomojuEventsTrigger/KomojuEventsTrigger.node';
+} from '../../nodes/Komoju/triggers/cursor';
+import { apiTime } from '../../nodes/Komoju/helpers/mappers';
+import { KomojuEventsTrigger } from '../../nodes/Komoju/KomojuEventsTrigger.node';
 import { testNode } from './node.fixture';
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');
@@ -161,6 +161,12 @@ describe('KomojuEventsTrigger.poll', () => {
 		expect(await trigger.poll()).toEqual(['c', 'd', 'e']);
 		expect(await trigger.poll()).toEqual([]);
 		expect(trigger.requests[trigger.requests.length - 1]).toMatchObject({ start_time: at(3), per_page: 1 });
+	});
+
+	it.each([0, 101, 2.5, 'many'])('refuses Events Per Request %j before asking KOMOJU', async (perPage) => {
+		const trigger = stubPoller([event('a', 1)], { options: { perPage } });
+		await expect(trigger.poll()).rejects.toThrow(/^Events Per Request must be a whole number from 1 to 100/);
+		expect(trigger.requests).toEqual([]);
 	});
 
 	it('throws KOMOJU’s error and keeps its cursor', async () => {

@@ -1,8 +1,8 @@
 import { createHmac } from 'crypto';
 
-import { checkDelivery, type DeliveryRecord } from '../../nodes/KomojuTrigger/dedupe';
-import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../../nodes/KomojuTrigger/events';
-import { computeSignature, verifySignature } from '../../nodes/KomojuTrigger/signature';
+import { checkDelivery, type DeliveryRecord } from '../../nodes/Komoju/triggers/dedupe';
+import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../../nodes/Komoju/triggers/events';
+import { computeSignature, verifySignature } from '../../nodes/Komoju/triggers/signature';
 
 const secret = 'whsec_test_secret';
 const body = Buffer.from('{"id":"ev_1","type":"payment.captured","data":{"amount":1000}}');

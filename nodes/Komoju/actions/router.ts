@@ -10,7 +10,7 @@ import {
 	type ProcessedItem,
 } from '../transport/errors';
 import { prepareItemContexts } from './items';
-import type { Resource } from './operation';
+import type { Operation, Resource } from './operation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './options.shared';
 import { findOperation } from './resources';
 
@@ -43,15 +43,21 @@ function readConcurrency(context: IExecuteFunctions): number {
 	return requireWholeNumber(context.getNode(), 0, value, 'Concurrency', 1, MAX_CONCURRENCY);
 }
 
+/** Runs the operation the node's Resource and Operation name. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	if (this.getInputData().length === 0) return [[]];
+	const { operation, resource } = operationToRun(this);
+	return await runOperation.call(this, operation, resource);
+}
+
 /**
  * Owns the item loop: one call per input item, up to Concurrency at a time, the output in input
  * order with its pairing, and Continue On Fail. Without Continue On Fail the first failing item
  * (by position) stops the node: no further item is started, those in flight are finished.
  */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function runOperation(this: IExecuteFunctions, operation: Operation, resource: Resource): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const { operation, resource } = operationToRun(this);
 	const concurrency = readConcurrency(this);
 	const continueOnFail = this.continueOnFail();
 	const contexts = prepareItemContexts(this, operation, items.length);

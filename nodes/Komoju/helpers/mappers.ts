@@ -58,3 +58,7 @@ export function normaliseSecureToken(body: IDataObject): KomojuSecureToken {
 	return token as KomojuSecureToken;
 }
 
+/** The form KOMOJU shows and takes times in: ISO 8601 in UTC, whole seconds. */
+export function apiTime(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,6 +1,6 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-import { describeValue } from './validation';
+import { describeValue, toWholeNumber } from './validation';
 
 /** KOMOJU's currencies without a minor unit; every other one counts in hundredths. */
 export const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'KRW', 'VND']);
@@ -20,12 +20,6 @@ function unitHint(currency: string | undefined): string {
 	return `${currency} amounts are in hundredths (cents), with no decimals: for example 1050 is ${formatAmount(1050, currency)}.`;
 }
 
-function toInteger(value: unknown): number | undefined {
-	if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-	if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value.trim());
-	return undefined;
-}
-
 /**
  * A whole amount in the currency's smallest unit, at least `min`. The error explains the unit
  * of that currency, because "10.5" for USD usually means 1050.
@@ -38,7 +32,7 @@ export function requireAmountIn(
 	fieldName = 'Amount',
 	min = 0,
 ): number {
-	const amount = toInteger(value);
+	const amount = toWholeNumber(value);
 	if (amount === undefined || amount < min) {
 		const wanted = min > 0 ? `a whole number of ${min} or more` : 'a whole number of 0 or more';
 		throw new NodeOperationError(node, `${fieldName} must be ${wanted}, got ${describeValue(value)}`, {

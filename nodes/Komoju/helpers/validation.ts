@@ -1,5 +1,6 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
+import { apiTime } from './mappers';
 import { redactCardNumbers } from './redact';
 
 /**
@@ -11,10 +12,13 @@ function inputError(node: INode, itemIndex: number, message: string, description
 	return new NodeOperationError(node, message, { itemIndex, description });
 }
 
-/** Parses a value that must be a whole number, accepting digit strings that expressions produce. */
-function toInteger(value: unknown): number | undefined {
-	if (typeof value === 'number' && Number.isInteger(value)) return value;
-	if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value.trim());
+/**
+ * Parses a value that must be a whole number, accepting the digit strings expressions produce;
+ * beyond 15 digits precision is lost, so those are refused like any other non-number.
+ */
+export function toWholeNumber(value: unknown): number | undefined {
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+	if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value.trim());
 	return undefined;
 }
 
@@ -26,7 +30,7 @@ export function requireWholeNumber(
 	min: number,
 	max: number,
 ): number {
-	const number = toInteger(value);
+	const number = toWholeNumber(value);
 	if (number === undefined || number < min || number > max) {
 		throw inputError(
 			node,
@@ -160,7 +164,7 @@ export function requireCardNumber(node: INode, itemIndex: number, value: unknown
 }
 
 export function requireExpiryMonth(node: INode, itemIndex: number, value: unknown): number {
-	const month = toInteger(value);
+	const month = toWholeNumber(value);
 	if (month === undefined || month < 1 || month > 12) {
 		throw inputError(node, itemIndex, `Expiry Month must be a number from 1 to 12, got ${describeValue(value)}`);
 	}
@@ -174,7 +178,7 @@ export function requireExpiryYear(
 	value: unknown,
 	now: Date = new Date(),
 ): number {
-	const raw = toInteger(value);
+	const raw = toWholeNumber(value);
 	// Only numbers and digit strings get here; String() of any other object could throw.
 	const text = raw === undefined ? '' : String(value).trim();
 	if (raw === undefined || raw < 0 || !(text.length === 2 || text.length === 4)) {
@@ -256,7 +260,7 @@ export function requireDateTime(node: INode, itemIndex: number, value: unknown, 
 	if (text === '' || Number.isNaN(ms)) {
 		throw inputError(node, itemIndex, `${fieldName} must be a date and time, got ${describeValue(value)}`, 'For example 2026-11-29T09:00:00Z, or {{ $now.minus(1, "day") }}.');
 	}
-	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	return apiTime(ms);
 }
 
 /** Describes a rejected value for an error message, shortened so huge inputs stay readable. */

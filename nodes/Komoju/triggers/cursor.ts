@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { apiTime } from '../helpers/mappers';
+
 /**
  * Where the poller stopped, as kept in the workflow's static data. KOMOJU's `created_at` has
  * whole seconds and `start_time` is inclusive, so a timestamp alone cannot tell which events of
@@ -20,11 +22,6 @@ export function secondOf(value: unknown): number | undefined {
 	if (typeof value !== 'string') return undefined;
 	const ms = Date.parse(value);
 	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000) * 1000;
-}
-
-/** The form KOMOJU shows and accepts for times: ISO 8601 in UTC without milliseconds. */
-export function apiTime(ms: number): string {
-	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** An event the poller can place: a string id and type, and a readable created_at. */

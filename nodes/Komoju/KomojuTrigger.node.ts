@@ -12,10 +12,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { scrubCardData } from '../Komoju/helpers/redact';
-import { checkDelivery, rememberRecords, withRecentRecords } from './dedupe';
-import { ALL_EVENTS, eventOptions, isSelectedEvent } from './events';
-import { verifySignature } from './signature';
+import { scrubCardData } from './helpers/redact';
+import { checkDelivery, rememberRecords, withRecentRecords } from './triggers/dedupe';
+import { ALL_EVENTS, eventOptions, isSelectedEvent } from './triggers/events';
+import { verifySignature } from './triggers/signature';
 
 const CREDENTIAL = 'komojuWebhookApi';
 
@@ -69,7 +69,7 @@ export class KomojuTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KOMOJU Trigger',
 		name: 'komojuTrigger',
-		icon: { light: 'file:komoju.svg', dark: 'file:komoju.dark.svg' },
+		icon: { light: 'file:../../icons/komoju.svg', dark: 'file:../../icons/komoju.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',

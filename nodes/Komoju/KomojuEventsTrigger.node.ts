@@ -8,9 +8,10 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { scrubCardData } from '../Komoju/helpers/redact';
-import { apiPath, DEFAULT_REQUEST_SETTINGS, komojuPages, MAX_PER_PAGE, type RequestSettings } from '../Komoju/transport';
-import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../KomojuTrigger/events';
+import { scrubCardData } from './helpers/redact';
+import { requireWholeNumber } from './helpers/validation';
+import { apiPath, DEFAULT_REQUEST_SETTINGS, komojuPages, MAX_PER_PAGE, type RequestSettings } from './transport';
+import { ALL_EVENTS, eventOptions, isSelectedEvent } from './triggers/events';
 import {
 	advanceCursor,
 	cursorAtNewest,
@@ -21,7 +22,7 @@ import {
 	secondOf,
 	selectNewEvents,
 	type EventCursor,
-} from './cursor';
+} from './triggers/cursor';
 
 const REQUEST_SETTINGS: RequestSettings = { itemIndex: 0, ...DEFAULT_REQUEST_SETTINGS };
 
@@ -79,7 +80,7 @@ export class KomojuEventsTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KOMOJU Events Trigger',
 		name: 'komojuEventsTrigger',
-		icon: { light: 'file:komoju.svg', dark: 'file:komoju.dark.svg' },
+		icon: { light: 'file:../../icons/komoju.svg', dark: 'file:../../icons/komoju.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
@@ -136,10 +137,9 @@ export class KomojuEventsTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const selected = this.getNodeParameter('events', [ALL_EVENTS]) as string[];
-		const perPageOption = Number(this.getNodeParameter('options.perPage', MAX_PER_PAGE));
-		const perPage = Number.isInteger(perPageOption)
-			? Math.min(MAX_PER_PAGE, Math.max(1, perPageOption))
-			: MAX_PER_PAGE;
+		const perPageOption = this.getNodeParameter('options.perPage', MAX_PER_PAGE);
+		// Refused, not clamped: the user sees what to fix instead of a silently different request.
+		const perPage = requireWholeNumber(this.getNode(), 0, perPageOption, 'Events Per Request', 1, MAX_PER_PAGE);
 
 		if (this.getMode() === 'manual') return await latestMatchingEvent.call(this, selected, perPage);
 
