@@ -35,3 +35,118 @@ describe('the node description', () => {
 		expect(numbers.filter(([, precision]) => precision !== 0)).toEqual([]);
 	});
 });
+
+/**
+ * The invariants of what the editor and an AI agent are shown, read from the node's description
+ * as n8n gets it. Which operations POST and which move money are written here, independently of
+ * the node's code: the method from KOMOJU's contract, the money from what each call does.
+ */
+describe('the node description’s invariants', () => {
+	type Property = {
+		name: string;
+		type?: string;
+		default?: unknown;
+		displayOptions?: { show?: Record<string, unknown[]> };
+		options?: Array<{ name: string; value?: string; action?: string; description?: string }>;
+	};
+
+	/** Each node operation and the contract operation it calls. */
+	const CONTRACT_OPERATION: Record<string, string> = {
+		'customer.create': 'createCustomer',
+		'customer.delete': 'deleteCustomer',
+		'customer.get': 'showCustomer',
+		'customer.getAll': 'listCustomers',
+		'customer.update': 'updateCustomer',
+		'event.get': 'showEvent',
+		'event.getAll': 'listEvents',
+		'payment.cancel': 'cancelPayment',
+		'payment.capture': 'capturePayment',
+		'payment.create': 'createPayment',
+		'payment.get': 'showPayment',
+		'payment.getAll': 'listPayments',
+		'payment.refund': 'refundPayment',
+		'payment.update': 'updatePayment',
+		'secureToken.create': 'createSecureToken',
+		'secureToken.get': 'showSecureToken',
+		'session.cancel': 'cancelSession',
+		'session.create': 'createSession',
+		'session.get': 'showSession',
+		'token.create': 'createToken',
+	};
+	/** The calls that take or return money. */
+	const MOVES_MONEY = ['payment.capture', 'payment.create', 'payment.refund'];
+	/** Those, and a session, which opens a page where the customer pays its amount. */
+	const CAPS_AMOUNT = [...MOVES_MONEY, 'session.create'];
+
+	let properties: Property[];
+	let operations: Array<{ key: string; option: NonNullable<Property['options']>[number] }>;
+	const contract = require('../../sandbox/contract/contract.json') as { operations: Array<{ operationId: string; method: string }> };
+
+	beforeAll(async () => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		properties = new Komoju().description.properties as Property[];
+		operations = properties
+			.filter((property) => property.name === 'operation')
+			.flatMap((dropdown) =>
+				(dropdown.options ?? []).map((option) => ({ key: `${dropdown.displayOptions?.show?.resource?.[0]}.${option.value}`, option })),
+			);
+	});
+
+	/** The Options collection's option names shown for one operation. */
+	function optionsShownFor(key: string): string[] {
+		const [resource, operation] = key.split('.');
+		const collections = properties.filter(
+			(property) =>
+				property.name === 'options' &&
+				property.displayOptions?.show?.resource?.includes(resource) &&
+				property.displayOptions?.show?.operation?.includes(operation),
+		);
+		expect(collections).toHaveLength(1);
+		return (collections[0].options ?? []).map((option) => option.name);
+	}
+
+	it('offers exactly the operations this test knows, each calling an operation of KOMOJU’s contract', () => {
+		expect(operations.map(({ key }) => key).sort()).toEqual(Object.keys(CONTRACT_OPERATION).sort());
+		const known = new Set(contract.operations.map((operation) => operation.operationId));
+		expect(Object.values(CONTRACT_OPERATION).filter((id) => !known.has(id))).toEqual([]);
+	});
+
+	it('shows Idempotency Key on every operation that POSTs, and on no other', () => {
+		const methodOf = new Map(contract.operations.map((operation) => [operation.operationId, operation.method]));
+		for (const { key } of operations) {
+			const posts = methodOf.get(CONTRACT_OPERATION[key]) === 'POST';
+			expect({ key, showsIdempotencyKey: optionsShownFor(key).includes('idempotencyKey') }).toEqual({ key, showsIdempotencyKey: posts });
+		}
+	});
+
+	it('tells the AI tool MOVES MONEY exactly where money moves, and caps those with Maximum Amount', () => {
+		const saysMovesMoney = operations.filter(({ option }) => option.description?.startsWith('MOVES MONEY')).map(({ key }) => key);
+		expect(saysMovesMoney.sort()).toEqual([...MOVES_MONEY].sort());
+		const capped = operations.filter(({ key }) => optionsShownFor(key).includes('maximumAmount')).map(({ key }) => key);
+		expect(capped.sort()).toEqual([...CAPS_AMOUNT].sort());
+	});
+
+	it('gives every operation an action and a description, in dropdowns sorted by name, with a default that exists', () => {
+		for (const dropdown of properties.filter((property) => property.name === 'operation' || property.name === 'resource')) {
+			const names = (dropdown.options ?? []).map((option) => option.name);
+			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+			expect((dropdown.options ?? []).map((option) => option.value)).toContain(dropdown.default);
+		}
+		for (const { key, option } of operations) {
+			expect({ key, action: typeof option.action === 'string' && option.action.length > 0 }).toEqual({ key, action: true });
+			expect({ key, description: (option.description ?? '').length > 20 }).toEqual({ key, description: true });
+		}
+	});
+
+	it('shows each field for one resource and one operation only', () => {
+		const fields = properties.filter((property) => property.name !== 'resource' && property.name !== 'operation');
+		for (const field of fields) {
+			const show = field.displayOptions?.show ?? {};
+			expect({ field: field.name, resources: show.resource?.length, operations: show.operation?.length }).toEqual({
+				field: field.name,
+				resources: 1,
+				operations: 1,
+			});
+		}
+	});
+});

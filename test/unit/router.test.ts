@@ -1,0 +1,191 @@
+/**
+ * The router's item loop on its own: order and pairing, the Concurrency bound, Continue On Fail,
+ * which failure stops the node and what its error reports, card scrubbing and the object check.
+ * Operations here are stand-ins that the test controls, run by the router with a stub context.
+ */
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import type { ItemContext, Operation, Resource } from '../../nodes/Komoju/actions/operation';
+import { requestOptionsCollection } from '../../nodes/Komoju/actions/options.shared';
+import { runOperation } from '../../nodes/Komoju/actions/router';
+import { komojuApiError, markPossiblyProcessed } from '../../nodes/Komoju/transport/errors';
+import { testNode } from './node.fixture';
+
+const resource: Resource = { displayName: 'Payment', komojuObject: 'payment', defaultOperation: 'create', operations: {} };
+
+function stubContext(items: number, { continueOnFail = false, options = {} as IDataObject | ((itemIndex: number) => IDataObject) } = {}) {
+	const customData = new Map<string, string>();
+	return {
+		getInputData: () => Array.from({ length: items }, (_, index) => ({ json: { index } })),
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+			const itemOptions = typeof options === 'function' ? options(itemIndex) : options;
+			if (name === 'options') return itemOptions;
+			if (name === 'options.concurrency') return itemOptions.concurrency ?? fallback;
+			return fallback;
+		},
+		continueOnFail: () => continueOnFail,
+		getNode: () => testNode,
+		getInstanceId: () => 'instance',
+		getWorkflow: () => ({ id: 'workflow' }),
+		customData: { get: (key: string) => customData.get(key), set: (key: string, value: string) => customData.set(key, value) },
+		getExecutionId: () => '1',
+		getExecutionContext: () => ({ establishedAt: 0 }),
+		getWorkflowDataProxy: () => ({ $runIndex: 0 }),
+	} as unknown as IExecuteFunctions;
+}
+
+/** An operation whose every item waits until the test settles it. */
+function controlledOperation({ withKeys = false } = {}) {
+	const started: ItemContext[] = [];
+	const settle = new Map<number, { resolve: (value: IDataObject | IDataObject[]) => void; reject: (error: unknown) => void }>();
+	let inFlight = 0;
+	let mostInFlight = 0;
+	const operation: Operation = {
+		option: { name: 'Create', description: 'A stand-in operation for the router test', action: 'Create a payment' },
+		properties: [requestOptionsCollection([], { idempotency: withKeys })],
+		async execute(item) {
+			started.push(item);
+			inFlight++;
+			mostInFlight = Math.max(mostInFlight, inFlight);
+			try {
+				return await new Promise<IDataObject | IDataObject[]>((resolve, reject) => settle.set(item.itemIndex, { resolve, reject }));
+			} finally {
+				inFlight--;
+			}
+		},
+	};
+	/** Resolves once `count` items have started (each start is a separate turn of the loop). */
+	const whenStarted = async (count: number) => {
+		for (let turn = 0; started.length < count && turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
+		expect(started.length).toBeGreaterThanOrEqual(count);
+	};
+	return { operation, started, settle, whenStarted, mostInFlight: () => mostInFlight };
+}
+
+const payment = (id: string): IDataObject => ({ id, resource: 'payment' });
+const jsonOf = (output: INodeExecutionData[][]) => output[0].map((item) => ({ json: item.json, pairedItem: item.pairedItem }));
+
+describe('the router', () => {
+	it('keeps input order and pairing when items finish in reverse order', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const run = runOperation.call(stubContext(3, { options: { concurrency: 3 } }), operation, resource);
+		await whenStarted(3);
+		for (const itemIndex of [2, 1, 0]) settle.get(itemIndex)!.resolve(payment(`pay_${itemIndex}`));
+		expect(jsonOf(await run)).toEqual([0, 1, 2].map((item) => ({ json: payment(`pay_${item}`), pairedItem: { item } })));
+	});
+
+	it('never has more items in flight than Concurrency, and runs them all', async () => {
+		const { operation, settle, started, whenStarted, mostInFlight } = controlledOperation();
+		const run = runOperation.call(stubContext(7, { options: { concurrency: 2 } }), operation, resource);
+		for (let done = 0; done < 7; done++) {
+			await whenStarted(Math.min(done + 2, 7));
+			settle.get(done)!.resolve(payment(`pay_${done}`));
+		}
+		expect((await run)[0]).toHaveLength(7);
+		expect(started).toHaveLength(7);
+		expect(mostInFlight()).toBeLessThanOrEqual(2);
+	});
+
+	it('outputs every object of a list, each paired with its item', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const run = runOperation.call(stubContext(1), operation, resource);
+		await whenStarted(1);
+		settle.get(0)!.resolve([payment('a'), payment('b')]);
+		expect(jsonOf(await run)).toEqual([
+			{ json: payment('a'), pairedItem: { item: 0 } },
+			{ json: payment('b'), pairedItem: { item: 0 } },
+		]);
+	});
+
+	it('scrubs card numbers and CVCs from every output', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const run = runOperation.call(stubContext(1), operation, resource);
+		await whenStarted(1);
+		settle.get(0)!.resolve({ ...payment('a'), payment_details: { type: 'credit_card', number: '4111111111111111', verification_value: '123', last_four_digits: '1111' } });
+		expect((await run)[0][0].json.payment_details).toEqual({ type: 'credit_card', last_four_digits: '1111' });
+	});
+
+	it('refuses an answer that is not the resource’s KOMOJU object', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const run = runOperation.call(stubContext(1), operation, resource);
+		await whenStarted(1);
+		settle.get(0)!.resolve({ id: 'cus_1', resource: 'customer' });
+		await expect(run).rejects.toThrow('KOMOJU returned an unexpected response: JSON that is not a KOMOJU payment');
+	});
+
+	it('with Continue On Fail, turns a failure into an error item in its place and goes on', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const run = runOperation.call(stubContext(3, { continueOnFail: true, options: { concurrency: 3 } }), operation, resource);
+		await whenStarted(3);
+		settle.get(1)!.reject(komojuApiError(testNode, 422, { error: { code: 'not_capturable', message: 'Not capturable', param: 'amount' } }, 1));
+		settle.get(0)!.resolve(payment('a'));
+		settle.get(2)!.resolve(payment('c'));
+		const output = jsonOf(await run);
+		expect(output[0]).toEqual({ json: payment('a'), pairedItem: { item: 0 } });
+		expect(output[2]).toEqual({ json: payment('c'), pairedItem: { item: 2 } });
+		expect(output[1].pairedItem).toEqual({ item: 1 });
+		expect(output[1].json).toEqual({
+			error: 'KOMOJU: Not capturable',
+			details: expect.objectContaining({ httpCode: '422', code: 'not_capturable', param: 'amount' }),
+		});
+	});
+
+	it('without it, throws the failure of the lowest item, starts nothing after it, and names what was already done', async () => {
+		const { operation, settle, started, whenStarted } = controlledOperation({ withKeys: true });
+		const run = runOperation.call(stubContext(6, { options: { concurrency: 3 } }), operation, resource);
+		await whenStarted(3);
+		// Item 2 fails first, then item 1 may have been processed; item 0 succeeded.
+		settle.get(2)!.reject(komojuApiError(testNode, 402, { error: { code: 'card_declined', message: 'Declined' } }, 2));
+		settle.get(1)!.reject(markPossiblyProcessed(komojuApiError(testNode, 503, {}, 1), 'key-of-item-2'));
+		settle.get(0)!.resolve(payment('pay_0'));
+		const error = (await run.catch((thrown: unknown) => thrown)) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.itemIndex).toBe(1);
+		expect(error.context.idempotencyKey).toBe('key-of-item-2');
+		expect(started.map((item) => item.itemIndex)).toEqual([0, 1, 2]);
+		expect(error.context.processedItems).toEqual([{ item: 1, id: 'pay_0', idempotencyKey: started[0].idempotencyKey }]);
+		expect(error.description).toContain(`item 1 → pay_0 (key ${started[0].idempotencyKey})`);
+		expect(error.description).toContain('Executions → Retry sends the same idempotency keys');
+	});
+
+	it('hands each item its own checked options, request settings and idempotency key', async () => {
+		const { operation, settle, started, whenStarted } = controlledOperation({ withKeys: true });
+		const options = (itemIndex: number) => (itemIndex === 1 ? { idempotencyKey: ' order-7 ', timeout: 5000 } : {});
+		const run = runOperation.call(stubContext(2, { options }), operation, resource);
+		await whenStarted(2);
+		settle.get(0)!.resolve(payment('a'));
+		settle.get(1)!.resolve(payment('b'));
+		await run;
+		const [first, second] = started;
+		expect(first.settings).toEqual({ itemIndex: 0, maxRetries: 3, timeoutMs: 30000 });
+		expect(first.idempotencyKey).toMatch(/^n8n-[0-9a-f]{64}$/);
+		expect(second.settings).toEqual({ itemIndex: 1, maxRetries: 3, timeoutMs: 5000 });
+		expect(second.idempotencyKey).toBe('order-7');
+	});
+
+	it('refuses an item repeating an earlier item’s Idempotency Key before sending it, and a bad option for its item only', async () => {
+		const { operation, settle, started, whenStarted } = controlledOperation({ withKeys: true });
+		const options = (itemIndex: number) => [{ idempotencyKey: 'same' }, { idempotencyKey: 'same' }, { maxRetries: 99 }][itemIndex];
+		const run = runOperation.call(stubContext(3, { continueOnFail: true, options }), operation, resource);
+		await whenStarted(1);
+		settle.get(0)!.resolve(payment('a'));
+		const output = jsonOf(await run);
+		expect(started.map((item) => item.itemIndex)).toEqual([0]);
+		expect(output[1].json.error).toBe('Idempotency Key of item 2 is the same as item 1’s');
+		expect(output[2].json.error).toBe('Max Retries must be a whole number from 0 to 10, got 99');
+	});
+
+	it('names the item of an error that is not n8n’s', async () => {
+		const operation: Operation = {
+			option: { name: 'Get', description: 'A stand-in operation that throws a plain error', action: 'Get a payment' },
+			properties: [requestOptionsCollection()],
+			execute: async () => {
+				throw new TypeError('boom');
+			},
+		};
+		const error = (await runOperation.call(stubContext(1), operation, resource).catch((thrown: unknown) => thrown)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('boom');
+		expect(error.context.itemIndex).toBe(0);
+	});
+});
