@@ -48,6 +48,29 @@ it('examples/ holds the three example workflows', () => {
 	expect(files).toEqual(['3ds-payment-link-by-email.json', 'ai-agent-secure-token-status.json', 'scheduled-status-check.json']);
 });
 
+it('serves each KOMOJU node’s light and dark icon, the one pair in icons/', async () => {
+	const komojuNodes = nodeTypes.filter((description) => description.name.startsWith('n8n-nodes-komoju.'));
+	expect(komojuNodes.map((description) => description.name).sort()).toEqual([
+		'n8n-nodes-komoju.komoju',
+		'n8n-nodes-komoju.komojuEventsTrigger',
+		// n8n's AI tool variant of the action node (usableAsTool).
+		'n8n-nodes-komoju.komojuTool',
+		'n8n-nodes-komoju.komojuTrigger',
+	]);
+	for (const description of komojuNodes) {
+		const { light, dark } = description.iconUrl as { light: string; dark: string };
+		expect({ node: description.name, light, dark }).toEqual({
+			node: description.name,
+			light: 'icons/n8n-nodes-komoju/dist/icons/komoju.svg',
+			dark: 'icons/n8n-nodes-komoju/dist/icons/komoju.dark.svg',
+		});
+		for (const url of [light, dark]) {
+			const response = await n8n.request('GET', `/${url}`);
+			expect({ url, status: response.status, svg: response.text.includes('<svg') }).toEqual({ url, status: 200, svg: true });
+		}
+	}
+});
+
 function describeNode(type: string, version: number): INodeTypeDescription | undefined {
 	return nodeTypes.find(
 		(description) =>
