@@ -113,6 +113,16 @@ describe('the router', () => {
 		await expect(run).rejects.toThrow('KOMOJU returned an unexpected response: JSON that is not a KOMOJU payment');
 	});
 
+	it('checks the field a resource’s objects are identified by, when it is not id', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const balances: Resource = { ...resource, komojuObject: 'balance', identifiedBy: 'currency' };
+		const run = runOperation.call(stubContext(2, { options: { concurrency: 2 } }), operation, balances);
+		await whenStarted(2);
+		settle.get(0)!.resolve({ currency: 'JPY', total_balance_cents: 0 });
+		settle.get(1)!.resolve({ id: 'x' });
+		await expect(run).rejects.toThrow('JSON that is not a KOMOJU balance');
+	});
+
 	it('with Continue On Fail, turns a failure into an error item in its place and goes on', async () => {
 		const { operation, settle, whenStarted } = controlledOperation();
 		const run = runOperation.call(stubContext(3, { continueOnFail: true, options: { concurrency: 3 } }), operation, resource);

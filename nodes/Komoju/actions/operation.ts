@@ -29,8 +29,10 @@ export interface Operation {
 /** One resource: the Resource dropdown's entry and its operations, by the value each is chosen with. */
 export interface Resource {
 	displayName: string;
-	/** What KOMOJU names this resource's objects in their `resource` field. */
+	/** What KOMOJU names this resource's objects in their `resource` field (when they have one). */
 	komojuObject: string;
+	/** The field that every object of this resource has as non-empty text; `id` unless KOMOJU's objects have none. */
+	identifiedBy?: string;
 	defaultOperation: string;
 	operations: Record<string, Operation>;
 }

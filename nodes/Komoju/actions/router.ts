@@ -30,9 +30,10 @@ function operationToRun(context: IExecuteFunctions) {
  */
 function requireKomojuObjects(context: IExecuteFunctions, objects: IDataObject[], resource: Resource, itemIndex: number) {
 	const expected = resource.komojuObject;
+	const identity = resource.identifiedBy ?? 'id';
 	for (const object of objects) {
 		const named = object.resource === undefined || object.resource === expected;
-		if (typeof object.id !== 'string' || object.id === '' || !named) {
+		if (typeof object[identity] !== 'string' || object[identity] === '' || !named) {
 			throw unexpectedResponseError(context.getNode(), 200, `JSON that is not a KOMOJU ${expected}`, itemIndex);
 		}
 	}
