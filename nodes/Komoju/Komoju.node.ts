@@ -8,7 +8,7 @@ import {
 
 import { router } from './actions/router';
 import { nodeProperties } from './actions/resources';
-import { getPaymentTypes } from './methods/loadOptions';
+import { getPaymentMethods, getPaymentTypes } from './methods/loadOptions';
 
 export class Komoju implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +27,7 @@ export class Komoju implements INodeType {
 		properties: nodeProperties(),
 	};
 
-	methods = { loadOptions: { getPaymentTypes } };
+	methods = { loadOptions: { getPaymentMethods, getPaymentTypes } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -52,6 +52,7 @@ describe('the node description’s invariants', () => {
 
 	/** Each node operation and the contract operation it calls. */
 	const CONTRACT_OPERATION: Record<string, string> = {
+		'barcode.get': 'showBarcode',
 		'customer.create': 'createCustomer',
 		'customer.delete': 'deleteCustomer',
 		'customer.get': 'showCustomer',
@@ -65,7 +66,9 @@ describe('the node description’s invariants', () => {
 		'payment.get': 'showPayment',
 		'payment.getAll': 'listPayments',
 		'payment.refund': 'refundPayment',
+		'payment.refundRequest': 'createRefundRequest',
 		'payment.update': 'updatePayment',
+		'paymentMethod.getAll': 'listPaymentMethods',
 		'secureToken.create': 'createSecureToken',
 		'secureToken.get': 'showSecureToken',
 		'session.cancel': 'cancelSession',
@@ -74,7 +77,7 @@ describe('the node description’s invariants', () => {
 		'token.create': 'createToken',
 	};
 	/** The calls that take or return money. */
-	const MOVES_MONEY = ['payment.capture', 'payment.create', 'payment.refund'];
+	const MOVES_MONEY = ['payment.capture', 'payment.create', 'payment.refund', 'payment.refundRequest'];
 	/** Those, and a session, which opens a page where the customer pays its amount. */
 	const CAPS_AMOUNT = [...MOVES_MONEY, 'session.create'];
 

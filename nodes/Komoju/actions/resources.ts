@@ -1,9 +1,11 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import type { Operation, Resource } from './operation';
+import { barcode } from './barcode/Barcode.resource';
 import { customer } from './customer/Customer.resource';
 import { event } from './event/Event.resource';
 import { payment } from './payment/Payment.resource';
+import { paymentMethod } from './paymentMethod/PaymentMethod.resource';
 import { secureToken } from './secureToken/SecureToken.resource';
 import { session } from './session/Session.resource';
 import { token } from './token/Token.resource';
@@ -12,7 +14,7 @@ import { token } from './token/Token.resource';
  * Every resource the node offers, under the value the Resource dropdown gives it. The node's
  * fields and the router's dispatch are both derived from this one registry.
  */
-export const resources = { customer, event, payment, secureToken, session, token } satisfies Record<string, Resource>;
+export const resources = { barcode, customer, event, payment, paymentMethod, secureToken, session, token } satisfies Record<string, Resource>;
 
 export type KomojuResource = keyof typeof resources;
 

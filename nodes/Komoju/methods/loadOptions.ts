@@ -1,9 +1,19 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { paymentMethodSpec } from '../helpers/payment-methods';
 import { apiPath, DEFAULT_REQUEST_SETTINGS, komojuApiRequestArray } from '../transport';
 
 /** The payment types enabled for the merchant (GET /payment_methods), each once, with its currencies. */
 export async function getPaymentTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await enabledPaymentTypes.call(this, () => true);
+}
+
+/** The enabled payment methods Payment → Create can send, cards aside (they have their own sources). */
+export async function getPaymentMethods(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await enabledPaymentTypes.call(this, (slug) => paymentMethodSpec(slug) !== undefined);
+}
+
+async function enabledPaymentTypes(this: ILoadOptionsFunctions, offered: (slug: string) => boolean): Promise<INodePropertyOptions[]> {
 	const methods = await komojuApiRequestArray.call(
 		this,
 		{ method: 'GET', path: apiPath('payment_methods') },
@@ -13,9 +23,9 @@ export async function getPaymentTypes(this: ILoadOptionsFunctions): Promise<INod
 	const types = new Map<string, { nameEn: string; nameJa: string; currencies: string[] }>();
 	for (const method of methods) {
 		const slug = typeof method.type_slug === 'string' ? method.type_slug : '';
-		if (!slug) continue;
+		if (!slug || !offered(slug)) continue;
 		const entry = types.get(slug) ?? {
-			nameEn: text(method.name_en) || readableName(slug),
+			nameEn: text(method.name_en) || paymentMethodSpec(slug)?.name || readableName(slug),
 			nameJa: text(method.name_ja),
 			currencies: [],
 		};

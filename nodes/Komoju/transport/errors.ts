@@ -89,7 +89,7 @@ function hintForCode(code: string | undefined): string | undefined {
 		case 'not_capturable':
 			return 'Only an authorized payment can be captured. Check its status with Payment → Get: it may be captured, cancelled or expired already.';
 		case 'not_refundable':
-			return 'This payment cannot be refunded as it is: only captured payments can, and some payment methods need a refund request instead.';
+			return 'This payment cannot be refunded as it is: only captured payments can, and konbini, bank transfer and Pay-easy payments are paid back with Payment → Refund Request instead.';
 		case 'not_cancellable':
 			return 'Only a pending or authorized payment can be cancelled; refund a captured one instead.';
 		case 'invalid_token':

@@ -299,3 +299,12 @@ export async function komojuApiRequestArray(
 	}
 	return body;
 }
+
+/** A KOMOJU call whose answer has no body to read (`POST /payments/{id}/refund_request`): any 2xx is success. */
+export async function komojuApiCommand(
+	this: KomojuRequestContext,
+	request: KomojuRequest,
+	settings: RequestSettings,
+): Promise<void> {
+	await sendWithRetries(this, request, settings);
+}

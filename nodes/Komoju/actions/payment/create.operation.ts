@@ -12,6 +12,8 @@ import { enforceMaximumAmount, requireAmountIn, totalCeiling } from '../../helpe
 import { requireCurrency, requireHttpUrl, requireId } from '../../helpers/validation';
 import { apiPath, komojuApiRequest } from '../../transport';
 import { cardProperties, readCardDetails } from '../card.shared';
+import { paymentMethodProperties, readMethodPaymentDetails } from '../paymentMethod.shared';
+import { paymentMethodSpec } from '../../helpers/payment-methods';
 import { readTax, taxProperties } from './payment.shared';
 import type { ItemContext, Operation } from '../operation';
 
@@ -35,17 +37,22 @@ export const properties: INodeProperties[] = [
 		default: 'secureToken',
 		options: [
 			{
+				name: 'Card Details',
+				value: 'card',
+				description: 'Send the card number through n8n (puts the n8n instance in PCI DSS scope)',
+			},
+			{
+				name: 'Other Payment Method',
+				value: 'method',
+				description: 'Konbini, bank transfer, Pay-easy, PayPay and the other methods enabled for your KOMOJU account',
+			},
+			{ name: 'Saved Customer', value: 'customer', description: 'The card stored on a KOMOJU customer' },
+			{
 				name: 'Secure Token',
 				value: 'secureToken',
 				description: 'A 3D Secure token whose verification_status is OK or SKIPPED; same amount and currency as when it was created',
 			},
 			{ name: 'Token', value: 'token', description: 'A one-time card token from Token → Create or KOMOJU’s own fields' },
-			{ name: 'Saved Customer', value: 'customer', description: 'The card stored on a KOMOJU customer' },
-			{
-				name: 'Card Details',
-				value: 'card',
-				description: 'Send the card number through n8n (puts the n8n instance in PCI DSS scope)',
-			},
 		],
 	},
 	tokenIdProperty(
@@ -65,6 +72,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: showFor('customer'),
 	},
 	...cardProperties(showFor('card')),
+	...paymentMethodProperties(),
 	{
 		displayName: 'Capture',
 		name: 'capture',
@@ -130,9 +138,24 @@ function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataO
 			return { payment_details: byId('tokenId', 'Token') };
 		case 'customer':
 			return { customer: byId('customerId', 'Customer ID') };
+		case 'method':
+			return { payment_details: readMethodPaymentDetails.call(this, itemIndex).details };
 		default:
 			return { payment_details: readCardDetails.call(this, itemIndex) };
 	}
+}
+
+/** A method the customer approves on another site sends them back to the Return URL, so it needs one. */
+function requireReturnUrlForRedirect(this: IExecuteFunctions, itemIndex: number, body: IDataObject): void {
+	const details = body.payment_details as IDataObject | undefined;
+	if (typeof details !== 'object' || body.return_url) return;
+	const method = paymentMethodSpec(String(details.type));
+	if (method?.flow !== 'redirect') return;
+	throw new NodeOperationError(this.getNode(), `${method.name} needs a Return URL`, {
+		itemIndex,
+		description:
+			'The customer approves the payment on the method’s own page and is sent back to the Return URL (Additional Fields). To continue this workflow there, use a Wait node’s resume URL: {{ $execution.resumeUrl }}.',
+	});
 }
 
 /** Once fraud details are sent, KOMOJU requires the customer's IP and email in them. */
@@ -190,6 +213,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 				'The customer approved the secure token’s amount in 3D Secure, and that is what is charged. Put any tax into the secure token’s Amount when creating it (e.g. 1100 for ¥1,000 plus 10 %), then pay that Amount with Tax: None.',
 		});
 	}
+	requireReturnUrlForRedirect.call(this, itemIndex, body);
 	enforceMaximumAmount(node, itemIndex, readMaximumAmount(node, item), totalCeiling(amount, tax), currency, 'payment');
 
 	const payment = await komojuApiRequest.call(

@@ -32,7 +32,17 @@ async function fetchPayment(
 	return payment;
 }
 
-type MoneyAction = 'capture' | 'refund';
+type MoneyAction = 'capture' | 'refund' | 'refundRequest';
+
+/** How messages name each action ("Refused: this refund request of …"). */
+const ACTION_WORDS: Record<MoneyAction, { noun: string; verb: string }> = {
+	capture: { noun: 'capture', verb: 'capture' },
+	refund: { noun: 'refund', verb: 'refund' },
+	refundRequest: { noun: 'refund request', verb: 'request a refund of' },
+};
+
+/** Refunds and refund requests both count what is left to refund, tax included. */
+const givesBack = (action: MoneyAction) => action !== 'capture';
 
 /**
  * Tax as Payment Create and a partial Capture ask for it. KOMOJU adds Japan's highest
@@ -125,7 +135,7 @@ export interface MoneyMovement {
 }
 
 /**
- * Reads and checks a capture's or refund's fields (all before anything is sent), then applies
+ * Reads and checks a capture's, refund's or refund request's fields (all before anything is sent), then applies
  * the Maximum Amount to what the customer is charged or given back, tax included. With a
  * maximum set the node must know how much moves and in which currency, so it reads the payment
  * first; it then also refuses a partial amount above what is left.
@@ -140,13 +150,14 @@ export async function prepareMoneyMovement(this: IExecuteFunctions, item: ItemCo
 		: undefined;
 	const tax = partial && action === 'capture' ? readTax(this, itemIndex, undefined) : undefined;
 	const maximum = readMaximumAmount(node, item);
-	if (maximum) {
-		const amounts = amountsOf(await fetchPayment.call(this, paymentId, item.settings), action);
-		if (amount !== undefined) requireWithinRemaining(this, itemIndex, amount, amounts, action);
-		const moving = amount === undefined ? amounts.fullTotal : totalCeiling(amount, tax ?? 0);
-		enforceMaximumAmount(node, itemIndex, maximum, moving, amounts.currency, action);
-	}
-	return { paymentId, amount, tax };
+	// A refund request always names its amount (KOMOJU requires one), so "full" is read from the payment.
+	const amountNeeded = action === 'refundRequest' && amount === undefined;
+	if (!maximum && !amountNeeded) return { paymentId, amount, tax };
+	const amounts = amountsOf(await fetchPayment.call(this, paymentId, item.settings), action);
+	if (amount !== undefined) requireWithinRemaining(this, itemIndex, amount, amounts, action);
+	const moving = amount === undefined ? amounts.fullTotal : totalCeiling(amount, tax ?? 0);
+	enforceMaximumAmount(node, itemIndex, maximum, moving, amounts.currency, ACTION_WORDS[action].noun);
+	return { paymentId, amount: amountNeeded ? amounts.fullTotal : amount, tax };
 }
 
 /** Amounts read from a payment KOMOJU returned. */
@@ -165,8 +176,8 @@ function amountsOf(payment: IDataObject, action: MoneyAction): PaymentAmounts {
 	const leftToRefund = Math.max(total - Number(payment.amount_refunded ?? 0), 0);
 	return {
 		currency: String(payment.currency ?? ''),
-		partialLimit: action === 'refund' ? leftToRefund : amount,
-		fullTotal: action === 'refund' ? leftToRefund : total,
+		partialLimit: givesBack(action) ? leftToRefund : amount,
+		fullTotal: givesBack(action) ? leftToRefund : total,
 	};
 }
 
@@ -182,7 +193,7 @@ function requireWithinRemaining(
 	const left = formatAmount(amounts.partialLimit, amounts.currency);
 	throw new NodeOperationError(
 		context.getNode(),
-		`Cannot ${action} ${formatAmount(requested, amounts.currency)}: only ${left} ${action === 'refund' ? 'is left to refund (tax included)' : 'was authorized before tax'}`,
+		`Cannot ${ACTION_WORDS[action].verb} ${formatAmount(requested, amounts.currency)}: only ${left} ${givesBack(action) ? 'is left to refund (tax included)' : 'was authorized before tax'}`,
 		{ itemIndex, description: 'Nothing was sent to KOMOJU. Lower the amount, or choose the full amount.' },
 	);
 }
