@@ -25,6 +25,7 @@ const customers = require('./customers');
 const payments = require('./payments');
 const tokens = require('./tokens');
 const sessions = require('./sessions');
+const offsite = require('./offsite');
 const { ContractJudge } = require('./contract');
 
 /**
@@ -77,6 +78,7 @@ const { ContractJudge } = require('./contract');
  * @property {() => SessionView[]} sessions
  * @property {() => TokenView[]} tokens
  * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
+ * @property {(id: string) => string} offsitePageUrl a redirect payment's page (its redirect_url) on the listening URL
  * @property {(rule: FaultRuleInput) => FaultRule} injectFault
  * @property {() => void} clearFaults
  * @property {() => FaultRule[]} faults active rules
@@ -107,7 +109,7 @@ const { ContractJudge } = require('./contract');
  *   raw: Buffer,
  *   record: RecordedRequest,
  *   fault: FaultRule | null,
- *   kind: 'api' | '3ds' | 'session' | 'other',
+ *   kind: 'api' | '3ds' | 'session' | 'offsite' | 'other',
  *   delaysApplied: boolean,
  *   started: number,
  *   verdict: import('./contract').RequestVerdict,
@@ -429,7 +431,9 @@ async function handlePage(ctx) {
 	const r =
 		ctx.kind === 'session'
 			? sessions.hostedPage(ctx.state, ctx.method, sessionPageId(ctx.path), ctx.query, form)
-			: secureTokens.offsite(ctx.state, ctx.method, ctx.query, form);
+			: ctx.kind === 'offsite'
+				? offsite.handlePage(ctx.state, ctx.method, ctx.path, form)
+				: secureTokens.offsite(ctx.state, ctx.method, ctx.query, form);
 	await send(ctx, r.status, r.headers, r.body);
 }
 
@@ -475,7 +479,9 @@ async function handleRequest(state, req, res) {
 				? '3ds'
 				: sessionPageId(path)
 					? 'session'
-					: 'other';
+					: offsite.isPage(path)
+						? 'offsite'
+						: 'other';
 
 	/** @type {unknown} */
 	let recordedBody = null;
@@ -566,7 +572,7 @@ async function handleRequest(state, req, res) {
 	}
 
 	if (kind === 'api') await handleApi(ctx);
-	else if (kind === '3ds' || kind === 'session') await handlePage(ctx);
+	else if (kind === '3ds' || kind === 'session' || kind === 'offsite') await handlePage(ctx);
 	else await sendJson(ctx, 404, errorJson(notFound()));
 }
 
@@ -816,6 +822,7 @@ async function startSandbox(options = {}) {
 		sessions: () => views(state).sessions,
 		tokens: () => views(state).tokens,
 		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
+		offsitePageUrl: (id) => `${url}/offsite/${encodeURIComponent(id)}`,
 		injectFault: (rule) => state.faults.add(rule),
 		clearFaults: () => state.faults.clear(),
 		faults: () => state.faults.list(),
