@@ -362,6 +362,10 @@ function capturePayment(env) {
 	const amount = isBlank(body.amount) ? payment.amount : positiveAmount(body.amount, 'amount');
 	const taxIn = parseTax(body.tax, 'tax');
 	if (payment.status !== 'authorized') throw wrongStatus(payment, 'not_capturable', 'captured', 'authorized');
+	if (payment.method && payment.method.flow === 'slip') {
+		const name = methods.displayName(payment.method.type);
+		throw new ApiError(422, 'not_capturable', `A ${name} payment is captured when the customer pays; it cannot be captured through the API.`, null);
+	}
 	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount before tax (${payment.amount} ${payment.currency})`);
 	const taxAuto = taxIn === 'auto' || (taxIn === undefined && payment.taxAuto);
 	const tax = typeof taxIn === 'number' ? taxIn : taxAuto ? consumptionTax(amount) : payment.tax;

@@ -26,6 +26,8 @@ const payments = require('./payments');
 const tokens = require('./tokens');
 const sessions = require('./sessions');
 const offsite = require('./offsite');
+const slips = require('./slips');
+const { methodControl, handleMethod } = require('./method-controls');
 const { ContractJudge } = require('./contract');
 
 /**
@@ -41,6 +43,7 @@ const { ContractJudge } = require('./contract');
  * @typedef {ReturnType<typeof payments.view>} PaymentView
  * @typedef {ReturnType<typeof sessions.view>} SessionView
  * @typedef {ReturnType<typeof tokens.view>} TokenView
+ * @typedef {ReturnType<typeof payments.present>} PaymentObject
  * @typedef {import('./state').KomojuEvent} KomojuEvent
  * @typedef {import('./webhooks').WebhookConfig} WebhookConfig
  * @typedef {import('./webhooks').WebhookView} WebhookView
@@ -79,11 +82,12 @@ const { ContractJudge } = require('./contract');
  * @property {() => TokenView[]} tokens
  * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
  * @property {(id: string) => string} offsitePageUrl a redirect payment's page (its redirect_url) on the listening URL
+ * @property {(id: string) => PaymentObject} payAtStore the customer pays an authorized slip payment: captured; throws when refused
  * @property {(rule: FaultRuleInput) => FaultRule} injectFault
  * @property {() => void} clearFaults
  * @property {() => FaultRule[]} faults active rules
  * @property {(patch: Partial<SandboxConfig>) => SandboxConfig} configure change latencyMs / rateLimitPerSecond
- * @property {(ms: number) => void} advanceClock move the sandbox clock forward (or back)
+ * @property {(ms: number) => void} advanceClock move the sandbox clock forward (or back); slip payments past their deadline expire
  * @property {() => number} now the sandbox clock, epoch ms
  * @property {() => KomojuEvent[]} events every merchant's events, newest first, as the API shows them
  * @property {(input: WebhookInput) => WebhookView} registerWebhook registers an endpoint and sends it a ping; throws on invalid input
@@ -463,6 +467,8 @@ async function handleRequest(state, req, res) {
 	const q = target.indexOf('?');
 	const path = q < 0 ? target : target.slice(0, q);
 	const rawQuery = q < 0 ? '' : target.slice(q + 1);
+	// deadlines pass on their own at KOMOJU: whatever this request sees, they have been applied
+	slips.expireDue(state);
 
 	if (path === '/__sandbox' || path.startsWith('/__sandbox/')) {
 		await handleControl(state, req, res, method, path);
@@ -614,6 +620,8 @@ async function handleControl(state, req, res, method, path) {
 	}
 	const route = `${method} ${path.replace(/\/$/, '')}`;
 	try {
+		const methodAnswer = methodControl(state, route);
+		if (methodAnswer) return reply(methodAnswer.status, methodAnswer.body);
 		const redeliverMatch = /^POST \/__sandbox\/deliveries\/([^/]+)\/redeliver$/.exec(route);
 		if (redeliverMatch) {
 			const attempt = webhooks.redeliver(state, decodeURIComponent(redeliverMatch[1]));
@@ -687,6 +695,7 @@ async function handleControl(state, req, res, method, path) {
 				const advance = body && typeof body === 'object' ? /** @type {Record<string, unknown>} */ (body).advanceMs : undefined;
 				if (typeof advance !== 'number' || !Number.isFinite(advance)) return bad('Send {"advanceMs": <number>}.');
 				state.clockOffset += advance;
+				slips.expireDue(state);
 				return reply(200, { now: iso(state.clock()), offsetMs: state.clockOffset });
 			}
 			default:
@@ -823,12 +832,14 @@ async function startSandbox(options = {}) {
 		tokens: () => views(state).tokens,
 		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
 		offsitePageUrl: (id) => `${url}/offsite/${encodeURIComponent(id)}`,
+		payAtStore: handleMethod(state, slips.payAtStore),
 		injectFault: (rule) => state.faults.add(rule),
 		clearFaults: () => state.faults.clear(),
 		faults: () => state.faults.list(),
 		configure: (patch) => configure(state, patch),
 		advanceClock: (ms) => {
 			state.clockOffset += ms;
+			slips.expireDue(state);
 		},
 		now: () => state.clock(),
 		events: () => events.allEvents(state),
