@@ -136,13 +136,18 @@ const DEVIATIONS = [
 		reason:
 			"the SDK types these as required (or present) non-null strings, yet KOMOJU can have no value: a non-card " +
 			"payment's `payment_details.email` when the request gave none (most methods' PaymentDetails* have no email " +
-			'field at all, yet their ResponsePaymentDetails* require one). The sandbox sends null there rather than invent a value',
+			"field at all, yet their ResponsePaymentDetails* require one), and a refund request's `bank_code` and " +
+			"`branch_name`, optional in CreateRefundRequestRequest (the SDK text says bank_code may be null: contract " +
+			'deviations). The sandbox sends null there rather than invent a value',
 		patch: (schemas) => {
 			// the ResponsePaymentDetails* schema of each method the sandbox offers, by ResponsePaymentDetailsAll's type
 			for (const branch of schemas.ResponsePaymentDetailsAll.allOf) {
 				if (!Object.prototype.hasOwnProperty.call(METHODS, branch.if.properties.type.const)) continue;
 				const props = schemas[branch.then.$ref.split('/').pop()].properties;
 				if (props.email) props.email = { anyOf: [props.email, { type: 'null' }] };
+			}
+			for (const key of ['bank_code', 'branch_name']) {
+				schemas.RefundRequest.properties[key] = { anyOf: [schemas.RefundRequest.properties[key], { type: 'null' }] };
 			}
 		},
 	},

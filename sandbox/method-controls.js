@@ -5,13 +5,16 @@
  * The test controls of the payment methods' asynchronous life (`/__sandbox`, sandbox/README.md):
  *
  *   POST /__sandbox/payments/{id}/pay                    the customer pays a slip payment (slips.js)
+ *   POST /__sandbox/refund_requests/{id}/complete        KOMOJU transfers the refund (refund-requests.js)
+ *   POST /__sandbox/refund_requests/{id}/reject          KOMOJU rejects the refund request
  *
  * Each answers 200 with the payment as the API shows it, 404 for an unknown id, 422 when the
- * payment's state refuses it.
+ * payment's or request's state refuses it.
  */
 
 const { errorBody } = require('./errors');
 const slips = require('./slips');
+const refundRequests = require('./refund-requests');
 
 /**
  * @typedef {import('./state').State} State
@@ -21,6 +24,8 @@ const slips = require('./slips');
 /** @type {Array<[RegExp, (state: State, id: string) => PaymentObject]>} */
 const CONTROLS = [
 	[/^POST \/__sandbox\/payments\/([^/]+)\/pay$/, slips.payAtStore],
+	[/^POST \/__sandbox\/refund_requests\/([^/]+)\/complete$/, refundRequests.completeRefundRequest],
+	[/^POST \/__sandbox\/refund_requests\/([^/]+)\/reject$/, refundRequests.rejectRefundRequest],
 ];
 
 /**

@@ -394,6 +394,15 @@ function refundPayment(env) {
 	const requested = isBlank(body.amount) ? null : nonNegativeInteger(body.amount, 'amount');
 	const description = optionalString(body.description, 'description') || null;
 	if (payment.status !== 'captured') throw wrongStatus(payment, 'not_refundable', 'refunded', 'captured');
+	if (payment.method && methods.needsRefundRequest(payment.method.type)) {
+		throw new ApiError(
+			422,
+			'not_refundable',
+			`${methods.displayName(payment.method.type)} payments cannot be refunded directly: create a refund request ` +
+				`(POST /payments/${payment.id}/refund_request) with the customer's bank account instead.`,
+			null,
+		);
+	}
 	const total = totalOf(payment);
 	const remaining = total - payment.amountRefunded;
 	const amount = requested === null ? remaining : requested;

@@ -27,6 +27,7 @@ const tokens = require('./tokens');
 const sessions = require('./sessions');
 const offsite = require('./offsite');
 const slips = require('./slips');
+const refundRequests = require('./refund-requests');
 const { methodControl, handleMethod } = require('./method-controls');
 const { ContractJudge } = require('./contract');
 
@@ -83,6 +84,8 @@ const { ContractJudge } = require('./contract');
  * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
  * @property {(id: string) => string} offsitePageUrl a redirect payment's page (its redirect_url) on the listening URL
  * @property {(id: string) => PaymentObject} payAtStore the customer pays an authorized slip payment: captured; throws when refused
+ * @property {(id: string) => PaymentObject} completeRefundRequest KOMOJU refunds a pending refund request; throws when refused
+ * @property {(id: string) => PaymentObject} rejectRefundRequest KOMOJU rejects a pending refund request; throws when refused
  * @property {(rule: FaultRuleInput) => FaultRule} injectFault
  * @property {() => void} clearFaults
  * @property {() => FaultRule[]} faults active rules
@@ -144,6 +147,7 @@ const ROUTES = [
 	{ method: 'POST', segments: ['payments', ':id', 'capture'], handler: payments.capturePayment },
 	{ method: 'POST', segments: ['payments', ':id', 'refund'], handler: payments.refundPayment },
 	{ method: 'POST', segments: ['payments', ':id', 'cancel'], handler: payments.cancelPayment },
+	{ method: 'POST', segments: ['payments', ':id', 'refund_request'], handler: refundRequests.createRefundRequest },
 	{ method: 'GET', segments: ['payment_methods'], handler: payments.listPaymentMethods },
 	{ method: 'POST', segments: ['sessions'], scenario: true, handler: sessions.createSession },
 	{ method: 'GET', segments: ['sessions', ':id'], handler: sessions.getSession },
@@ -833,6 +837,8 @@ async function startSandbox(options = {}) {
 		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
 		offsitePageUrl: (id) => `${url}/offsite/${encodeURIComponent(id)}`,
 		payAtStore: handleMethod(state, slips.payAtStore),
+		completeRefundRequest: handleMethod(state, refundRequests.completeRefundRequest),
+		rejectRefundRequest: handleMethod(state, refundRequests.rejectRefundRequest),
 		injectFault: (rule) => state.faults.add(rule),
 		clearFaults: () => state.faults.clear(),
 		faults: () => state.faults.list(),
