@@ -29,6 +29,8 @@ const { isBlank, rejectUnknown, optionalString, optionalEmail, optionalEnum, int
  */
 
 const STORES = ['seven-eleven', 'lawson', 'family-mart', 'ministop', 'daily-yamazaki', 'seicomart'];
+/** Stores whose konbini payments get a barcode (`barcode_url`, GET /barcodes/{id}): a sandbox choice, KOMOJU names none. */
+const BARCODE_STORES = new Set(['lawson', 'family-mart', 'ministop']);
 const CARRIERS = ['au', 'docomo', 'softbank'];
 
 /** Days a slip payment may wait for the customer when `expiry_days` is not given (KOMOJU's default is a dashboard setting). */
@@ -251,7 +253,7 @@ function parseMethod(details, ctx) {
 	const names = { customerFamilyName: /** @type {string | null} */ (input.family_name ?? null), customerGivenName: /** @type {string | null} */ (input.given_name ?? null) };
 	/** @param {MethodPayment['details']} d @param {ParsedMethod['status']} status @param {number | null} [deadline] @returns {ParsedMethod} */
 	const done = (d, status, deadline = null) => ({
-		method: { type, flow: m.flow, details: d, captureOnApproval: ctx.capture },
+		method: { type, flow: m.flow, details: d, captureOnApproval: ctx.capture, barcode: null },
 		status,
 		paymentDeadline: deadline,
 		...names,
@@ -285,6 +287,7 @@ function slipDetails(type, input, ctx, deadline) {
 			receipt: digits(11),
 			confirmation_code: store === 'seven-eleven' ? null : digits(4),
 			instructions_url: instructions,
+			...(BARCODE_STORES.has(store) ? { barcode_url: `${ctx.baseUrl}/api/v1/barcodes/${ctx.id}` } : {}),
 		};
 	}
 	if (type === 'bank_transfer') {
@@ -350,6 +353,7 @@ function availableMethods() {
 
 module.exports = {
 	METHODS,
+	BARCODE_STORES,
 	enabledTypes,
 	needsRefundRequest,
 	displayName,

@@ -28,6 +28,7 @@ const sessions = require('./sessions');
 const offsite = require('./offsite');
 const slips = require('./slips');
 const refundRequests = require('./refund-requests');
+const barcodes = require('./barcodes');
 const { methodControl, handleMethod } = require('./method-controls');
 const { ContractJudge } = require('./contract');
 
@@ -148,6 +149,7 @@ const ROUTES = [
 	{ method: 'POST', segments: ['payments', ':id', 'refund'], handler: payments.refundPayment },
 	{ method: 'POST', segments: ['payments', ':id', 'cancel'], handler: payments.cancelPayment },
 	{ method: 'POST', segments: ['payments', ':id', 'refund_request'], handler: refundRequests.createRefundRequest },
+	{ method: 'GET', segments: ['barcodes', ':id'], handler: barcodes.showBarcode },
 	{ method: 'GET', segments: ['payment_methods'], handler: payments.listPaymentMethods },
 	{ method: 'POST', segments: ['sessions'], scenario: true, handler: sessions.createSession },
 	{ method: 'GET', segments: ['sessions', ':id'], handler: sessions.getSession },

@@ -26,8 +26,9 @@ const { RequestLog } = require('./record');
  * @typedef {'pending' | 'authorized' | 'captured' | 'cancelled' | 'expired' | 'refunded' | 'failed'} PaymentStatus
  * @typedef {{ id: string, amount: number, currency: string, description: string | null, createdAt: number }} Refund
  * @typedef {'slip' | 'redirect' | 'prepaid'} MethodFlow
+ * @typedef {{ image: string, expiresAt: number }} Barcode
  * @typedef {{
- *   type: string, flow: MethodFlow, details: Record<string, unknown>, captureOnApproval: boolean
+ *   type: string, flow: MethodFlow, details: Record<string, unknown>, captureOnApproval: boolean, barcode: Barcode | null
  * }} MethodPayment a payment by another method than a card: `details` is its `payment_details` as shown
  * @typedef {{
  *   id: string, amount: number, customerName: string, bankName: string, bankCode: string | null,
