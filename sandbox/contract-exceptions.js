@@ -8,6 +8,7 @@
  */
 
 const { usesLegacySecureTokenKey } = require('./version');
+const { METHODS } = require('./payment-methods');
 
 /**
  * Paths the contract lacks: requests and answers here are not judged (`contract.operation` is null).
@@ -23,6 +24,13 @@ const UNJUDGED = [
 		what: 'GET/POST /sessions/{id}',
 		reason: "the hosted payment page outside /api/v1 (HTML, the customer's browser)",
 		matches: (path) => /^\/sessions\/[^/]+$/.test(path),
+	},
+	{
+		what: 'GET/POST /offsite/{payment_id}, GET /instructions/{payment_id}',
+		reason:
+			"a payment method's own page the customer's browser is sent to (redirect_url: approve or decline) and a slip " +
+			"payment's instructions_url (HTML, no API key); KOMOJU's API does not describe them",
+		matches: (path) => /^\/offsite\/[^/]+$/.test(path) || /^\/instructions\/[^/]+$/.test(path),
 	},
 	{
 		what: '/__sandbox/*',
@@ -119,6 +127,28 @@ const DEVIATIONS = [
 			nullable(schemas.Payment.properties, 'statement_descriptor');
 			nullable(schemas.ResponsePaymentDetailsCreditCard.properties, 'email');
 			nullable(schemas.Refund.properties, 'description');
+		},
+	},
+	{
+		id: 'method-null-when-absent',
+		operations: ['every operation whose answer holds a Payment (payments, sessions, payment lists, events)'],
+		where: 'answer',
+		reason:
+			"the SDK types these as required (or present) non-null strings, yet KOMOJU can have no value: a non-card " +
+			"payment's `payment_details.email` when the request gave none (most methods' PaymentDetails* have no email " +
+			"field at all, yet their ResponsePaymentDetails* require one), and a refund request's `bank_code` and " +
+			"`branch_name`, optional in CreateRefundRequestRequest (the SDK text says bank_code may be null: contract " +
+			'deviations). The sandbox sends null there rather than invent a value',
+		patch: (schemas) => {
+			// the ResponsePaymentDetails* schema of each method the sandbox offers, by ResponsePaymentDetailsAll's type
+			for (const branch of schemas.ResponsePaymentDetailsAll.allOf) {
+				if (!Object.prototype.hasOwnProperty.call(METHODS, branch.if.properties.type.const)) continue;
+				const props = schemas[branch.then.$ref.split('/').pop()].properties;
+				if (props.email) props.email = { anyOf: [props.email, { type: 'null' }] };
+			}
+			for (const key of ['bank_code', 'branch_name']) {
+				schemas.RefundRequest.properties[key] = { anyOf: [schemas.RefundRequest.properties[key], { type: 'null' }] };
+			}
 		},
 	},
 ];

@@ -3,12 +3,22 @@
 
 /**
  * Payments (docs §10.1) as a state machine: create (card object, token or secure-token
- * id, or a stored customer), get, list, update, capture, refund and cancel; and
- * `GET /payment_methods`.
+ * id, a stored customer, or another payment method's `payment_details`), get, list, update,
+ * capture, refund and cancel; and `GET /payment_methods`.
  *
- *   create ─┬─ capture: true ──────────────→ captured ──refund (all)──→ refunded
+ *   card ───┬─ capture: true ──────────────→ captured ──refund (all)──→ refunded
  *           └─ capture: false → authorized ─┬─ capture ──→ captured
  *                                           └─ cancel ───→ cancelled
+ *   slip ─────→ authorized ─┬─ the customer pays ──→ captured ──refund request (completed)──→ refunded
+ *                           ├─ payment_deadline ───→ expired
+ *                           └─ cancel ─────────────→ cancelled
+ *   redirect ─→ pending ────┬─ approved ──→ captured (authorized with capture: false)
+ *                           ├─ declined ──→ failed
+ *                           └─ cancelled ─→ cancelled
+ *   prepaid ──→ captured
+ *
+ * The methods and their `payment_details` are in payment-methods.js, the customer's pages in
+ * offsite.js, paying a slip and its deadline in slips.js, refund requests in refund-requests.js.
  */
 
 const { ApiError, invalid, missing } = require('./errors');
@@ -22,6 +32,7 @@ const { recordEvent } = require('./events');
 const { chargeableCustomer } = require('./customers');
 const { findOwned, parseListQuery, listBody, noQuery } = require('./lists');
 const { TOKEN_LIFETIME_MS, usableToken, invalidToken } = require('./tokens');
+const methods = require('./payment-methods');
 
 /**
  * @typedef {import('./secure-tokens').Env} Env
@@ -29,6 +40,8 @@ const { TOKEN_LIFETIME_MS, usableToken, invalidToken } = require('./tokens');
  * @typedef {import('./state').State} State
  * @typedef {import('./state').Payment} Payment
  * @typedef {import('./state').ApiKey} ApiKey
+ * @typedef {import('./state').PaymentStatus} PaymentStatus
+ * @typedef {import('./state').RefundRequest} RefundRequest
  * @typedef {import('./cards').Card} Card
  */
 
@@ -45,19 +58,6 @@ const FRAUD_REQUIRED = ['customer_ip', 'customer_email'];
 /** The sandbox charges no payment method fee, so `total = amount + tax`. */
 const PAYMENT_METHOD_FEE = 0;
 const STATUSES = new Set(['pending', 'authorized', 'captured', 'cancelled', 'expired', 'refunded', 'failed']);
-
-/** Methods enabled for the sandbox merchant, per currency (the sandbox's own list). */
-const PAYMENT_METHODS = /** @type {Record<string, string[]>} */ ({
-	JPY: ['credit_card', 'konbini', 'paypay', 'bank_transfer'],
-	USD: ['credit_card'],
-});
-/** Display names of the sandbox merchant's methods (contract `AvailablePaymentMethod` requires all three). */
-const METHOD_NAMES = /** @type {Record<string, { en: string, ja: string, ko: string }>} */ ({
-	credit_card: { en: 'Credit Card', ja: 'クレジットカード', ko: '신용카드' },
-	konbini: { en: 'Konbini', ja: 'コンビニ', ko: '편의점' },
-	paypay: { en: 'PayPay', ja: 'PayPay', ko: 'PayPay' },
-	bank_transfer: { en: 'Bank Transfer', ja: '銀行振込', ko: '은행 송금' },
-});
 
 /**
  * The consumption tax KOMOJU adds when `tax` is omitted or "auto" (contract
@@ -87,11 +87,6 @@ function parseTax(v, param) {
 	throw invalid(param, 'must be an integer greater than or equal to 0, or "auto"');
 }
 
-/** @param {string} currency */
-function enabledTypes(currency) {
-	return PAYMENT_METHODS[currency] || [];
-}
-
 /**
  * @typedef {{ card: Card, customerId: string | null, source: string, consume: (paymentId: string) => void }} Source
  */
@@ -117,58 +112,82 @@ function createPayment(env) {
 	const meta = metadata(body.metadata, 'metadata');
 	const fraudDetails = parseFraudDetails(body.fraud_details);
 
+	const common = {
+		merchant: auth.merchant, amount, tax, taxAuto, currency, description, externalOrderNum, metadata: meta, locale,
+		sessionId: null, capture, fraudDetails, returnUrl, cancelUrl,
+	};
+	const details = body.payment_details;
+	const choice = sourceChoice(body);
+	if (choice === 'payment_details' && isPlainObject(details) && typeof details.type === 'string' && details.type !== 'credit_card') {
+		const id = newId();
+		const parsed = methods.parseMethod(details, { id, currency, total: amount + tax, capture, returnUrl, now: state.clock(), baseUrl: state.baseUrl });
+		refuseScenario(env.scenario, `The ${methods.displayName(parsed.method.type)} account has insufficient funds.`);
+		const payment = storePayment(state, { ...common, ...parsed, id, customerId: null, card: null, source: parsed.method.type });
+		return { status: 200, body: present(payment) };
+	}
+
 	/** @type {Source} */
 	let source;
-	if (sourceChoice(body) === 'customer') {
+	if (choice === 'customer') {
 		const customer = chargeableCustomer(state, auth, body.customer);
 		source = { card: customer.card, customerId: customer.id, source: 'customer', consume: () => {} };
-	} else if (typeof body.payment_details === 'string') {
-		source = tokenSource(state, auth, body.payment_details, amount, currency);
+	} else if (typeof details === 'string') {
+		source = tokenSource(state, auth, details, amount, currency);
 	} else {
-		const card = parseCard(body.payment_details, state.clock());
+		const card = parseCard(details, state.clock());
 		refuseThreeDs(card);
 		source = { card, customerId: null, source: 'card', consume: () => {} };
 	}
-	if (env.scenario === 'insufficient_funds') throw new ApiError(402, 'insufficient_funds', 'The card has insufficient funds.', null);
+	refuseScenario(env.scenario, 'The card has insufficient funds.');
 
-	const payment = storePayment(state, {
-		merchant: auth.merchant, amount, tax, taxAuto, currency, customerId: source.customerId, card: source.card, description,
-		externalOrderNum, metadata: meta, locale, sessionId: null, capture, source: source.source, fraudDetails, returnUrl, cancelUrl,
-	});
+	const payment = storePayment(state, { ...common, customerId: source.customerId, card: source.card, source: source.source });
 	source.consume(payment.id);
 	return { status: 200, body: present(payment) };
 }
 
+/** `Komoju-Scenario: insufficient_funds` fails the payment after every other check (docs §7.3). @param {string | null} scenario @param {string} message */
+function refuseScenario(scenario, message) {
+	if (scenario === 'insufficient_funds') throw new ApiError(402, 'insufficient_funds', message, null);
+}
+
 /**
- * Creates the payment (authorized or captured) and records its event.
+ * Creates the payment and records its event: a card payment is captured, or authorized with
+ * `capture: false`; another method's gives its own status (`pending` records no event: KOMOJU has none for it).
  * @param {State} state
- * @param {{ merchant: string, amount: number, tax: number, taxAuto: boolean, currency: string, customerId: string | null, card: Card,
+ * @param {{ merchant: string, amount: number, tax: number, taxAuto: boolean, currency: string, customerId: string | null, card: Card | null,
  *   description: string | null, externalOrderNum: string | null, metadata: Record<string, string>, locale: string | null,
  *   sessionId: string | null, capture: boolean, source: string, fraudDetails: Record<string, string> | null,
- *   returnUrl: string | null, cancelUrl: string | null }} input
+ *   returnUrl: string | null, cancelUrl: string | null, id?: string, method?: import('./state').MethodPayment,
+ *   status?: PaymentStatus, paymentDeadline?: number | null, customerFamilyName?: string | null, customerGivenName?: string | null }} input
  */
 function storePayment(state, input) {
 	const now = state.clock();
+	const status = input.status || (input.capture ? 'captured' : 'authorized');
 	/** @type {Payment} */
 	const payment = {
-		id: newId(),
+		id: input.id || newId(),
 		merchant: input.merchant,
 		seq: nextSeq(state),
-		status: input.capture ? 'captured' : 'authorized',
+		status,
 		amount: input.amount,
 		tax: input.tax,
 		currency: input.currency,
 		customerId: input.customerId,
 		card: input.card,
+		method: input.method || null,
 		description: input.description,
-		capturedAt: input.capture ? now : null,
+		paymentDeadline: input.paymentDeadline ?? null,
+		capturedAt: status === 'captured' ? now : null,
 		externalOrderNum: input.externalOrderNum,
 		metadata: input.metadata,
 		createdAt: now,
 		amountRefunded: 0,
 		locale: input.locale,
 		sessionId: input.sessionId,
+		customerFamilyName: input.customerFamilyName ?? null,
+		customerGivenName: input.customerGivenName ?? null,
 		refunds: [],
+		refundRequests: [],
 		source: input.source,
 		fraudDetails: input.fraudDetails,
 		returnUrl: input.returnUrl,
@@ -176,7 +195,7 @@ function storePayment(state, input) {
 		taxAuto: input.taxAuto,
 	};
 	state.payments.set(payment.id, payment);
-	recordEvent(state, payment.merchant, input.capture ? 'payment.captured' : 'payment.authorized', present(payment));
+	if (status !== 'pending') recordEvent(state, payment.merchant, `payment.${status}`, present(payment));
 	return payment;
 }
 
@@ -343,6 +362,10 @@ function capturePayment(env) {
 	const amount = isBlank(body.amount) ? payment.amount : positiveAmount(body.amount, 'amount');
 	const taxIn = parseTax(body.tax, 'tax');
 	if (payment.status !== 'authorized') throw wrongStatus(payment, 'not_capturable', 'captured', 'authorized');
+	if (payment.method && payment.method.flow === 'slip') {
+		const name = methods.displayName(payment.method.type);
+		throw new ApiError(422, 'not_capturable', `A ${name} payment is captured when the customer pays; it cannot be captured through the API.`, null);
+	}
 	if (amount > payment.amount) throw invalid('amount', `must not exceed the authorized amount before tax (${payment.amount} ${payment.currency})`);
 	const taxAuto = taxIn === 'auto' || (taxIn === undefined && payment.taxAuto);
 	const tax = typeof taxIn === 'number' ? taxIn : taxAuto ? consumptionTax(amount) : payment.tax;
@@ -371,6 +394,15 @@ function refundPayment(env) {
 	const requested = isBlank(body.amount) ? null : nonNegativeInteger(body.amount, 'amount');
 	const description = optionalString(body.description, 'description') || null;
 	if (payment.status !== 'captured') throw wrongStatus(payment, 'not_refundable', 'refunded', 'captured');
+	if (payment.method && methods.needsRefundRequest(payment.method.type)) {
+		throw new ApiError(
+			422,
+			'not_refundable',
+			`${methods.displayName(payment.method.type)} payments cannot be refunded directly: create a refund request ` +
+				`(POST /payments/${payment.id}/refund_request) with the customer's bank account instead.`,
+			null,
+		);
+	}
 	const total = totalOf(payment);
 	const remaining = total - payment.amountRefunded;
 	const amount = requested === null ? remaining : requested;
@@ -419,8 +451,8 @@ function present(p) {
 		payment_method_fee: PAYMENT_METHOD_FEE,
 		currency: p.currency,
 		customer: p.customerId,
-		payment_deadline: null,
-		payment_details: paymentDetails(p.card),
+		payment_deadline: p.paymentDeadline === null ? null : iso(p.paymentDeadline),
+		payment_details: p.method ? JSON.parse(JSON.stringify(p.method.details)) : paymentDetails(/** @type {Card} */ (p.card)),
 		description: p.description,
 		captured_at: p.capturedAt === null ? null : iso(p.capturedAt),
 		external_order_num: p.externalOrderNum,
@@ -429,8 +461,8 @@ function present(p) {
 		amount_refunded: p.amountRefunded,
 		locale: p.locale || 'ja',
 		session: p.sessionId,
-		customer_family_name: null,
-		customer_given_name: null,
+		customer_family_name: p.customerFamilyName,
+		customer_given_name: p.customerGivenName,
 		mcc: null,
 		statement_descriptor: null,
 		refunds: p.refunds.map((r) => ({
@@ -443,34 +475,62 @@ function present(p) {
 			created_at: iso(r.createdAt),
 			chargeback: false,
 		})),
-		refund_requests: [],
+		refund_requests: p.refundRequests.map((r) => presentRefundRequest(p, r)),
 	};
 }
 
-/** Sandbox-only view: the API object plus the merchant, how it was paid and the test-card kind. @param {Payment} p */
-function view(p) {
-	return { ...present(p), merchant: p.merchant, paidWith: p.source, card: cardView(p.card) };
+/**
+ * A refund request as the contract's `RefundRequest` shows it (no amount or account type there;
+ * the sandbox view has them). `bank_code` and `branch_name` are null when not given (a listed deviation).
+ * @param {Payment} p @param {RefundRequest} r
+ */
+function presentRefundRequest(p, r) {
+	return {
+		id: r.id,
+		payment: p.id,
+		customer_name: r.customerName,
+		bank_name: r.bankName,
+		bank_code: r.bankCode,
+		branch_name: r.branchName,
+		branch_number: r.branchNumber,
+		account_number: r.accountNumber,
+		...(r.description === null ? {} : { description: r.description }),
+		status: r.status,
+		created_at: iso(r.createdAt),
+	};
 }
 
 /**
- * GET /payment_methods: a bare JSON array of `AvailablePaymentMethod` (`type_slug`, `currency`,
- * `name_en`, `name_ja`, `name_ko`; the optional `subtypes` and `secure_token_supported` are not modelled).
+ * Sandbox-only view: the API object plus the merchant, how it was paid (`paidWith`: card, token,
+ * secure_token, customer, session, or the method's type), the test-card kind (`card`, null for
+ * other methods), the method's flow and the refund requests with their amounts.
+ * @param {Payment} p
+ */
+function view(p) {
+	return {
+		...present(p),
+		merchant: p.merchant,
+		paidWith: p.source,
+		card: p.card ? cardView(p.card) : null,
+		flow: p.method ? p.method.flow : 'card',
+		refundRequests: p.refundRequests.map((r) => ({
+			id: r.id,
+			amount: r.amount,
+			status: r.status,
+			accountType: r.accountType,
+			includePaymentMethodFee: r.includePaymentMethodFee,
+		})),
+	};
+}
+
+/**
+ * GET /payment_methods: a bare JSON array of `AvailablePaymentMethod` (payment-methods.js; the
+ * optional `secure_token_supported` is not modelled).
  * @param {Env} env @returns {Result}
  */
 function listPaymentMethods(env) {
 	noQuery(env.query);
-	return {
-		status: 200,
-		body: Object.entries(PAYMENT_METHODS).flatMap(([currency, types]) =>
-			types.map((type) => ({
-				type_slug: type,
-				currency,
-				name_en: METHOD_NAMES[type].en,
-				name_ja: METHOD_NAMES[type].ja,
-				name_ko: METHOD_NAMES[type].ko,
-			})),
-		),
-	};
+	return { status: 200, body: methods.availableMethods() };
 }
 
 module.exports = {
@@ -483,8 +543,12 @@ module.exports = {
 	refundPayment,
 	cancelPayment,
 	listPaymentMethods,
-	enabledTypes,
+	enabledTypes: methods.enabledTypes,
 	orderNumberUsed,
+	find,
+	changed,
+	wrongStatus,
+	totalOf,
 	present,
 	view,
 };

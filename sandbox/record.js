@@ -17,7 +17,7 @@ const MAX_RECORDS = 5000;
  *   seq: number,
  *   time: string,
  *   startedAtMs: number,
- *   kind: 'api' | '3ds' | 'session' | 'other',
+ *   kind: 'api' | '3ds' | 'session' | 'offsite' | 'other',
  *   method: string,
  *   path: string,
  *   query: Record<string, string | string[]>,

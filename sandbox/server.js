@@ -25,6 +25,11 @@ const customers = require('./customers');
 const payments = require('./payments');
 const tokens = require('./tokens');
 const sessions = require('./sessions');
+const offsite = require('./offsite');
+const slips = require('./slips');
+const refundRequests = require('./refund-requests');
+const barcodes = require('./barcodes');
+const { methodControl, handleMethod } = require('./method-controls');
 const { ContractJudge } = require('./contract');
 
 /**
@@ -40,6 +45,7 @@ const { ContractJudge } = require('./contract');
  * @typedef {ReturnType<typeof payments.view>} PaymentView
  * @typedef {ReturnType<typeof sessions.view>} SessionView
  * @typedef {ReturnType<typeof tokens.view>} TokenView
+ * @typedef {ReturnType<typeof payments.present>} PaymentObject
  * @typedef {import('./state').KomojuEvent} KomojuEvent
  * @typedef {import('./webhooks').WebhookConfig} WebhookConfig
  * @typedef {import('./webhooks').WebhookView} WebhookView
@@ -77,11 +83,15 @@ const { ContractJudge } = require('./contract');
  * @property {() => SessionView[]} sessions
  * @property {() => TokenView[]} tokens
  * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
+ * @property {(id: string) => string} offsitePageUrl a redirect payment's page (its redirect_url) on the listening URL
+ * @property {(id: string) => PaymentObject} payAtStore the customer pays an authorized slip payment: captured; throws when refused
+ * @property {(id: string) => PaymentObject} completeRefundRequest KOMOJU refunds a pending refund request; throws when refused
+ * @property {(id: string) => PaymentObject} rejectRefundRequest KOMOJU rejects a pending refund request; throws when refused
  * @property {(rule: FaultRuleInput) => FaultRule} injectFault
  * @property {() => void} clearFaults
  * @property {() => FaultRule[]} faults active rules
  * @property {(patch: Partial<SandboxConfig>) => SandboxConfig} configure change latencyMs / rateLimitPerSecond
- * @property {(ms: number) => void} advanceClock move the sandbox clock forward (or back)
+ * @property {(ms: number) => void} advanceClock move the sandbox clock forward (or back); slip payments past their deadline expire
  * @property {() => number} now the sandbox clock, epoch ms
  * @property {() => KomojuEvent[]} events every merchant's events, newest first, as the API shows them
  * @property {(input: WebhookInput) => WebhookView} registerWebhook registers an endpoint and sends it a ping; throws on invalid input
@@ -107,7 +117,7 @@ const { ContractJudge } = require('./contract');
  *   raw: Buffer,
  *   record: RecordedRequest,
  *   fault: FaultRule | null,
- *   kind: 'api' | '3ds' | 'session' | 'other',
+ *   kind: 'api' | '3ds' | 'session' | 'offsite' | 'other',
  *   delaysApplied: boolean,
  *   started: number,
  *   verdict: import('./contract').RequestVerdict,
@@ -138,6 +148,8 @@ const ROUTES = [
 	{ method: 'POST', segments: ['payments', ':id', 'capture'], handler: payments.capturePayment },
 	{ method: 'POST', segments: ['payments', ':id', 'refund'], handler: payments.refundPayment },
 	{ method: 'POST', segments: ['payments', ':id', 'cancel'], handler: payments.cancelPayment },
+	{ method: 'POST', segments: ['payments', ':id', 'refund_request'], handler: refundRequests.createRefundRequest },
+	{ method: 'GET', segments: ['barcodes', ':id'], handler: barcodes.showBarcode },
 	{ method: 'GET', segments: ['payment_methods'], handler: payments.listPaymentMethods },
 	{ method: 'POST', segments: ['sessions'], scenario: true, handler: sessions.createSession },
 	{ method: 'GET', segments: ['sessions', ':id'], handler: sessions.getSession },
@@ -429,7 +441,9 @@ async function handlePage(ctx) {
 	const r =
 		ctx.kind === 'session'
 			? sessions.hostedPage(ctx.state, ctx.method, sessionPageId(ctx.path), ctx.query, form)
-			: secureTokens.offsite(ctx.state, ctx.method, ctx.query, form);
+			: ctx.kind === 'offsite'
+				? offsite.handlePage(ctx.state, ctx.method, ctx.path, form)
+				: secureTokens.offsite(ctx.state, ctx.method, ctx.query, form);
 	await send(ctx, r.status, r.headers, r.body);
 }
 
@@ -459,6 +473,8 @@ async function handleRequest(state, req, res) {
 	const q = target.indexOf('?');
 	const path = q < 0 ? target : target.slice(0, q);
 	const rawQuery = q < 0 ? '' : target.slice(q + 1);
+	// deadlines pass on their own at KOMOJU: whatever this request sees, they have been applied
+	slips.expireDue(state);
 
 	if (path === '/__sandbox' || path.startsWith('/__sandbox/')) {
 		await handleControl(state, req, res, method, path);
@@ -475,7 +491,9 @@ async function handleRequest(state, req, res) {
 				? '3ds'
 				: sessionPageId(path)
 					? 'session'
-					: 'other';
+					: offsite.isPage(path)
+						? 'offsite'
+						: 'other';
 
 	/** @type {unknown} */
 	let recordedBody = null;
@@ -566,7 +584,7 @@ async function handleRequest(state, req, res) {
 	}
 
 	if (kind === 'api') await handleApi(ctx);
-	else if (kind === '3ds' || kind === 'session') await handlePage(ctx);
+	else if (kind === '3ds' || kind === 'session' || kind === 'offsite') await handlePage(ctx);
 	else await sendJson(ctx, 404, errorJson(notFound()));
 }
 
@@ -608,6 +626,8 @@ async function handleControl(state, req, res, method, path) {
 	}
 	const route = `${method} ${path.replace(/\/$/, '')}`;
 	try {
+		const methodAnswer = methodControl(state, route);
+		if (methodAnswer) return reply(methodAnswer.status, methodAnswer.body);
 		const redeliverMatch = /^POST \/__sandbox\/deliveries\/([^/]+)\/redeliver$/.exec(route);
 		if (redeliverMatch) {
 			const attempt = webhooks.redeliver(state, decodeURIComponent(redeliverMatch[1]));
@@ -681,6 +701,7 @@ async function handleControl(state, req, res, method, path) {
 				const advance = body && typeof body === 'object' ? /** @type {Record<string, unknown>} */ (body).advanceMs : undefined;
 				if (typeof advance !== 'number' || !Number.isFinite(advance)) return bad('Send {"advanceMs": <number>}.');
 				state.clockOffset += advance;
+				slips.expireDue(state);
 				return reply(200, { now: iso(state.clock()), offsetMs: state.clockOffset });
 			}
 			default:
@@ -816,12 +837,17 @@ async function startSandbox(options = {}) {
 		sessions: () => views(state).sessions,
 		tokens: () => views(state).tokens,
 		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
+		offsitePageUrl: (id) => `${url}/offsite/${encodeURIComponent(id)}`,
+		payAtStore: handleMethod(state, slips.payAtStore),
+		completeRefundRequest: handleMethod(state, refundRequests.completeRefundRequest),
+		rejectRefundRequest: handleMethod(state, refundRequests.rejectRefundRequest),
 		injectFault: (rule) => state.faults.add(rule),
 		clearFaults: () => state.faults.clear(),
 		faults: () => state.faults.list(),
 		configure: (patch) => configure(state, patch),
 		advanceClock: (ms) => {
 			state.clockOffset += ms;
+			slips.expireDue(state);
 		},
 		now: () => state.clock(),
 		events: () => events.allEvents(state),

@@ -25,12 +25,25 @@ const { RequestLog } = require('./record');
  * }} Customer
  * @typedef {'pending' | 'authorized' | 'captured' | 'cancelled' | 'expired' | 'refunded' | 'failed'} PaymentStatus
  * @typedef {{ id: string, amount: number, currency: string, description: string | null, createdAt: number }} Refund
+ * @typedef {'slip' | 'redirect' | 'prepaid'} MethodFlow
+ * @typedef {{ image: string, expiresAt: number }} Barcode
+ * @typedef {{
+ *   type: string, flow: MethodFlow, details: Record<string, unknown>, captureOnApproval: boolean, barcode: Barcode | null
+ * }} MethodPayment a payment by another method than a card: `details` is its `payment_details` as shown
+ * @typedef {{
+ *   id: string, amount: number, customerName: string, bankName: string, bankCode: string | null,
+ *   branchName: string | null, branchNumber: string, accountType: string, accountNumber: string,
+ *   includePaymentMethodFee: boolean, description: string | null, status: 'pending' | 'completed' | 'rejected',
+ *   createdAt: number
+ * }} RefundRequest
  * @typedef {{
  *   id: string, merchant: string, seq: number, status: PaymentStatus, amount: number, tax: number,
- *   currency: string, customerId: string | null, card: Card, description: string | null,
+ *   currency: string, customerId: string | null, card: Card | null, method: MethodPayment | null,
+ *   description: string | null, paymentDeadline: number | null,
  *   capturedAt: number | null, externalOrderNum: string | null, metadata: Record<string, string>,
  *   createdAt: number, amountRefunded: number, locale: string | null, sessionId: string | null,
- *   refunds: Refund[], source: string, fraudDetails: Record<string, string> | null,
+ *   customerFamilyName: string | null, customerGivenName: string | null,
+ *   refunds: Refund[], refundRequests: RefundRequest[], source: string, fraudDetails: Record<string, string> | null,
  *   returnUrl: string | null, cancelUrl: string | null, taxAuto: boolean
  * }} Payment
  * @typedef {{

@@ -78,7 +78,10 @@ describe('the Payment Types dropdown', () => {
 			currentNodeParameters: { resource: 'session', operation: 'create' },
 			credentials: { komojuApi: CREDENTIALS.komoju },
 		})) as Array<{ name: string; value: string }>;
-		expect(options.map((option) => option.value)).toEqual(['bank_transfer', 'credit_card', 'konbini', 'paypay']);
+		expect(options.map((option) => option.value)).toEqual([
+			'alipay', 'au', 'aupay', 'bank_transfer', 'bit_cash', 'japan_mobile', 'credit_card', 'docomo', 'dospara', 'epospay', 'konbini',
+			'merpay', 'net_cash', 'paidy', 'pay_easy', 'paypay', 'rakutenpay', 'softbank', 'unionpay', 'web_money', 'wechatpay',
+		]);
 		expect(options.find((option) => option.value === 'credit_card')?.name).toBe('Credit Card');
 		expect(await sandbox.apiRequests('GET', '/api/v1/payment_methods')).toHaveLength(1);
 	});

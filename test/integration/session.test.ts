@@ -308,10 +308,27 @@ describe('Payment types for Session → Create (load options)', () => {
 	it('lists each enabled payment type once, by KOMOJU’s English name with the Japanese one, read through the transport', async () => {
 		const options = await new Komoju().methods.loadOptions.getPaymentTypes.call(loadOptionsContext());
 		expect(options).toEqual([
+			{ name: 'Alipay', value: 'alipay', description: 'アリペイ · Enabled for JPY' },
+			{ name: 'au Easy Payment', value: 'au', description: 'auかんたん決済 · Enabled for JPY' },
+			{ name: 'au PAY', value: 'aupay', description: 'au PAY · Enabled for JPY' },
 			{ name: 'Bank Transfer', value: 'bank_transfer', description: '銀行振込 · Enabled for JPY' },
+			{ name: 'BitCash', value: 'bit_cash', description: 'ビットキャッシュ · Enabled for JPY' },
+			{ name: 'Carrier Billing', value: 'japan_mobile', description: 'キャリア決済 · Enabled for JPY' },
 			{ name: 'Credit Card', value: 'credit_card', description: 'クレジットカード · Enabled for JPY, USD' },
+			{ name: 'd Payment', value: 'docomo', description: 'd払い · Enabled for JPY' },
+			{ name: 'Dospara', value: 'dospara', description: 'ドスパラ · Enabled for JPY' },
+			{ name: 'EPOS Pay', value: 'epospay', description: 'エポスPay · Enabled for JPY' },
 			{ name: 'Konbini', value: 'konbini', description: 'コンビニ · Enabled for JPY' },
+			{ name: 'Merpay', value: 'merpay', description: 'メルペイ · Enabled for JPY' },
+			{ name: 'NET CASH', value: 'net_cash', description: 'NET CASH · Enabled for JPY' },
+			{ name: 'Paidy', value: 'paidy', description: 'ペイディ · Enabled for JPY' },
+			{ name: 'Pay-easy', value: 'pay_easy', description: 'ペイジー · Enabled for JPY' },
 			{ name: 'PayPay', value: 'paypay', description: 'PayPay · Enabled for JPY' },
+			{ name: 'Rakuten Pay', value: 'rakutenpay', description: '楽天ペイ · Enabled for JPY' },
+			{ name: 'SoftBank Carrier Billing', value: 'softbank', description: 'ソフトバンクまとめて支払い · Enabled for JPY' },
+			{ name: 'UnionPay', value: 'unionpay', description: '銀聯 · Enabled for JPY' },
+			{ name: 'WebMoney', value: 'web_money', description: 'ウェブマネー · Enabled for JPY' },
+			{ name: 'WeChat Pay', value: 'wechatpay', description: 'WeChat Pay · Enabled for JPY' },
 		]);
 		const [request] = apiRequests(sandbox, 'GET', '/api/v1/payment_methods');
 		expect(request.status).toBe(200);

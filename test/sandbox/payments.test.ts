@@ -465,12 +465,19 @@ describe('GET /payments', () => {
 });
 
 describe('payment methods', () => {
-	it('lists cards for JPY and USD and a few non-card methods for JPY', async () => {
+	it('lists cards for JPY and USD and every other method KOMOJU offers for JPY', async () => {
 		const res = await call(sb, 'GET', '/api/v1/payment_methods');
 		expect(res.body.map((m: { type_slug: string; currency: string }) => `${m.currency}:${m.type_slug}`)).toEqual([
-			'JPY:credit_card', 'JPY:konbini', 'JPY:paypay', 'JPY:bank_transfer', 'USD:credit_card',
+			...[
+				'credit_card', 'konbini', 'bank_transfer', 'pay_easy', 'paypay', 'rakutenpay', 'merpay', 'aupay', 'paidy', 'docomo', 'softbank',
+				'au', 'japan_mobile', 'epospay', 'alipay', 'wechatpay', 'unionpay', 'bit_cash', 'net_cash', 'web_money', 'dospara',
+			].map((type) => `JPY:${type}`),
+			'USD:credit_card',
 		]);
-		expect(res.body[1]).toEqual({ type_slug: 'konbini', currency: 'JPY', name_en: 'Konbini', name_ja: 'コンビニ', name_ko: '편의점' });
+		expect(res.body[1]).toEqual({
+			type_slug: 'konbini', currency: 'JPY', name_en: 'Konbini', name_ja: 'コンビニ', name_ko: '편의점',
+			subtypes: ['seven-eleven', 'lawson', 'family-mart', 'ministop', 'daily-yamazaki', 'seicomart'],
+		});
 	});
 });
 

@@ -103,6 +103,26 @@ export class SandboxClient {
 		return (await this.control<{ payments: Array<Record<string, unknown>> }>('GET', '/state')).payments;
 	}
 
+	/** Moves the sandbox clock; slip payments (konbini, bank transfer, pay-easy) past their deadline expire. */
+	async advanceClock(ms: number): Promise<void> {
+		await this.control('POST', '/clock', { advanceMs: ms });
+	}
+
+	/** The customer pays a slip payment at the store or by transfer: it becomes captured. Throws when refused. */
+	async payAtStore(paymentId: string): Promise<Record<string, unknown>> {
+		return await this.control('POST', `/payments/${encodeURIComponent(paymentId)}/pay`);
+	}
+
+	/** KOMOJU refunds a pending refund request (the payment is refunded by its amount). Throws when refused. */
+	async completeRefundRequest(refundRequestId: string): Promise<Record<string, unknown>> {
+		return await this.control('POST', `/refund_requests/${encodeURIComponent(refundRequestId)}/complete`);
+	}
+
+	/** KOMOJU rejects a pending refund request (nothing is refunded). Throws when refused. */
+	async rejectRefundRequest(refundRequestId: string): Promise<Record<string, unknown>> {
+		return await this.control('POST', `/refund_requests/${encodeURIComponent(refundRequestId)}/reject`);
+	}
+
 	/** Every merchant's events, newest first, as the API shows them. */
 	async events(): Promise<Array<{ id: string; type: string; data: Record<string, unknown> }>> {
 		return await this.control('GET', '/events');
@@ -171,4 +191,21 @@ export async function authenticate(authenticationUrl: string, password?: string)
 		throw new Error(`expected a redirect from the 3DS page, got ${response.status}`);
 	}
 	return new URL(location, authenticationUrl);
+}
+
+/**
+ * Decides a redirect payment on its page (its `redirect_url`, epospay's `offsite_url`) like the
+ * customer's browser: posts the page's form. Returns where KOMOJU redirects the browser
+ * (`return_url`, or `cancel_url` for a cancel, with `payment_id` appended).
+ */
+export async function decideOffsite(redirectUrl: string, decision: 'approve' | 'decline' | 'cancel'): Promise<URL> {
+	const response = await fetch(redirectUrl, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ decision }).toString(),
+		redirect: 'manual',
+	});
+	const location = response.headers.get('location');
+	if (response.status !== 302 || !location) throw new Error(`expected a redirect from the payment page, got ${response.status}`);
+	return new URL(location, redirectUrl);
 }
