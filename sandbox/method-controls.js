@@ -5,6 +5,7 @@
  * The test controls of the payment methods' asynchronous life (`/__sandbox`, sandbox/README.md):
  *
  *   POST /__sandbox/payments/{id}/pay                    the customer pays a slip payment (slips.js)
+ *   POST /__sandbox/payments/{id}/expire                 a slip payment's deadline is now: it expires
  *   POST /__sandbox/refund_requests/{id}/complete        KOMOJU transfers the refund (refund-requests.js)
  *   POST /__sandbox/refund_requests/{id}/reject          KOMOJU rejects the refund request
  *
@@ -24,6 +25,7 @@ const refundRequests = require('./refund-requests');
 /** @type {Array<[RegExp, (state: State, id: string) => PaymentObject]>} */
 const CONTROLS = [
 	[/^POST \/__sandbox\/payments\/([^/]+)\/pay$/, slips.payAtStore],
+	[/^POST \/__sandbox\/payments\/([^/]+)\/expire$/, slips.expireNow],
 	[/^POST \/__sandbox\/refund_requests\/([^/]+)\/complete$/, refundRequests.completeRefundRequest],
 	[/^POST \/__sandbox\/refund_requests\/([^/]+)\/reject$/, refundRequests.rejectRefundRequest],
 ];

@@ -85,6 +85,7 @@ const { ContractJudge } = require('./contract');
  * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
  * @property {(id: string) => string} offsitePageUrl a redirect payment's page (its redirect_url) on the listening URL
  * @property {(id: string) => PaymentObject} payAtStore the customer pays an authorized slip payment: captured; throws when refused
+ * @property {(id: string) => PaymentObject} expireNow an authorized slip payment's deadline is now: expired; throws when refused
  * @property {(id: string) => PaymentObject} completeRefundRequest KOMOJU refunds a pending refund request; throws when refused
  * @property {(id: string) => PaymentObject} rejectRefundRequest KOMOJU rejects a pending refund request; throws when refused
  * @property {(rule: FaultRuleInput) => FaultRule} injectFault
@@ -839,6 +840,7 @@ async function startSandbox(options = {}) {
 		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
 		offsitePageUrl: (id) => `${url}/offsite/${encodeURIComponent(id)}`,
 		payAtStore: handleMethod(state, slips.payAtStore),
+		expireNow: handleMethod(state, slips.expireNow),
 		completeRefundRequest: handleMethod(state, refundRequests.completeRefundRequest),
 		rejectRefundRequest: handleMethod(state, refundRequests.rejectRefundRequest),
 		injectFault: (rule) => state.faults.add(rule),

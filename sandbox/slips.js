@@ -7,6 +7,8 @@
  *
  * - The customer pays: a sandbox control (`POST /__sandbox/payments/{id}/pay`,
  *   `handle.payAtStore(id)`) captures the payment, with `payment.captured`.
+ * - The deadline is brought forward to now (`POST /__sandbox/payments/{id}/expire`,
+ *   `handle.expireNow(id)`): for tests that share one sandbox clock with others.
  * - The deadline passes: the payment becomes `expired`, with `payment.expired`, once. KOMOJU runs
  *   this on its own; the sandbox checks whenever its clock is moved and on every HTTP request, so
  *   a payment read or listed after its deadline is already expired.
@@ -68,4 +70,20 @@ function payAtStore(state, id) {
 	return payments.present(p);
 }
 
-module.exports = { ControlError, expireDue, payAtStore };
+/**
+ * The deadline of an authorized slip payment is now: it expires as it would when its day comes,
+ * without moving the sandbox clock that every other object shares.
+ * @param {State} state @param {string} id @returns {ReturnType<typeof payments.present>}
+ */
+function expireNow(state, id) {
+	expireDue(state);
+	const p = anyPayment(state, id);
+	if (!p.method || p.method.flow !== 'slip' || p.status !== 'authorized') {
+		throw new ControlError(422, 'unprocessable_entity', `Payment ${id} cannot expire now: only an authorized (awaiting payment) slip payment has a deadline to bring forward; its status is ${p.status}.`);
+	}
+	p.paymentDeadline = state.clock();
+	expireDue(state);
+	return payments.present(p);
+}
+
+module.exports = { ControlError, expireDue, expireNow, payAtStore };

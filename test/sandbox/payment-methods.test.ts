@@ -453,6 +453,24 @@ describe('the konbini life: paid at the store, or expired at the deadline', () =
 		expect(eventTypes()).toEqual(['payment.authorized', 'payment.authorized', 'payment.expired', 'payment.expired']);
 	});
 
+	it('expire brings one slip payment’s deadline to now, leaving the clock and the other payments alone', async () => {
+		const p = await created(konbini());
+		const other = await created(konbini());
+		const clockBefore = sb.now();
+		const expired = await control(sb, 'POST', `/__sandbox/payments/${p.id}/expire`);
+		expect(expired.status).toBe(200);
+		expect(expired.body).toMatchObject({ id: p.id, status: 'expired' });
+		expect(sb.now()).toBe(clockBefore);
+		expect((await get(other.id)).status).toBe('authorized');
+		expect(eventTypes()).toEqual(['payment.authorized', 'payment.authorized', 'payment.expired']);
+		const again = await control(sb, 'POST', `/__sandbox/payments/${p.id}/expire`);
+		expect(again.status).toBe(422);
+		expect(again.body.error.message).toContain('its status is expired');
+		expect(() => sb.expireNow(other.id)).not.toThrow();
+		const byCard = await pay(card('4111111111111111'));
+		expect((await control(sb, 'POST', `/__sandbox/payments/${byCard.body.id}/expire`)).status).toBe(422);
+	});
+
 	it('cannot be captured through the API; an unpaid one can be cancelled', async () => {
 		const p = await created(konbini());
 		const capture = await call(sb, 'POST', `/api/v1/payments/${p.id}/capture`, { version: VERSION, json: {} });

@@ -113,6 +113,11 @@ export class SandboxClient {
 		return await this.control('POST', `/payments/${encodeURIComponent(paymentId)}/pay`);
 	}
 
+	/** A slip payment's deadline is now: it expires (payment.expired), the sandbox clock unmoved. Throws when refused. */
+	async expireNow(paymentId: string): Promise<Record<string, unknown>> {
+		return await this.control('POST', `/payments/${encodeURIComponent(paymentId)}/expire`);
+	}
+
 	/** KOMOJU refunds a pending refund request (the payment is refunded by its amount). Throws when refused. */
 	async completeRefundRequest(refundRequestId: string): Promise<Record<string, unknown>> {
 		return await this.control('POST', `/refund_requests/${encodeURIComponent(refundRequestId)}/complete`);
