@@ -78,7 +78,9 @@ import_dir=$(mktemp -d)
 node -e '
 	const [id, name, secretKey, baseUrl, file] = process.argv.slice(1);
 	const data = { secretKey, baseUrl, apiVersion: "2025-01-28" };
-	require("fs").writeFileSync(file, JSON.stringify([{ id, name, type: "komojuApi", data }]));
+	// The secret the konbini example’s KOMOJU Trigger checks deliveries with.
+	const webhook = { id: "komojuSandboxWebhook", name: "KOMOJU Sandbox Webhook", type: "komojuWebhookApi", data: { webhookSecret: "whsec_sandbox_local" } };
+	require("fs").writeFileSync(file, JSON.stringify([{ id, name, type: "komojuApi", data }, webhook]));
 ' "$credential_id" "$credential_name" "$secret_key" "$base_url" "$import_dir/credentials.json"
 shopt -s nullglob
 examples=(examples/*.json)

@@ -18,6 +18,7 @@ import {
 	exampleFiles,
 	IDS,
 	KOMOJU,
+	KOMOJU_TRIGGER,
 	loadExample,
 	scheduledIds,
 	UNKNOWN_TOKEN_ID,
@@ -44,8 +45,14 @@ beforeEach(async () => {
 
 const files = exampleFiles();
 
-it('examples/ holds the three example workflows', () => {
-	expect(files).toEqual(['3ds-payment-link-by-email.json', 'ai-agent-secure-token-status.json', 'scheduled-status-check.json']);
+it('examples/ holds the example workflows', () => {
+	expect(files).toEqual([
+		'3ds-payment-link-by-email.json',
+		'ai-agent-secure-token-status.json',
+		'konbini-slip-by-email.json',
+		'refund-konbini-order.json',
+		'scheduled-status-check.json',
+	]);
 });
 
 it('serves each KOMOJU node’s light and dark icon, the one pair in icons/', async () => {
@@ -140,11 +147,14 @@ describe.each(files)('examples/%s', (file) => {
 		}
 	});
 
-	it('references the KOMOJU credential that exists in n8n (id komojuSandbox, name KOMOJU Sandbox)', async () => {
+	it('references the KOMOJU credentials that exist in n8n (KOMOJU Sandbox; KOMOJU Sandbox Webhook for a trigger)', async () => {
 		const stored = (await n8n.data('GET', '/rest/credentials')) as Array<{ id: string; name: string; type: string }>;
 		const komojuNodes = example.nodes.filter((n) => n.type.startsWith('n8n-nodes-komoju.'));
 		expect(komojuNodes.length).toBeGreaterThan(0);
-		for (const node of komojuNodes) expect(node.credentials).toEqual({ komojuApi: CREDENTIALS.examples });
+		for (const node of komojuNodes) {
+			const expected = node.type === KOMOJU_TRIGGER ? { komojuWebhookApi: CREDENTIALS.examplesWebhook } : { komojuApi: CREDENTIALS.examples };
+			expect({ node: node.name, credentials: node.credentials }).toEqual({ node: node.name, credentials: expected });
+		}
 		for (const node of example.nodes) {
 			for (const [type, reference] of Object.entries(node.credentials ?? {})) {
 				expect(stored).toContainEqual(expect.objectContaining({ id: reference.id, name: reference.name, type }));

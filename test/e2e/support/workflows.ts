@@ -46,6 +46,8 @@ export const CREDENTIALS = {
 	smtp: { id: 'smtpE2e', name: 'SMTP e2e (fake server)' },
 	openAi: { id: 'openAiE2e', name: 'OpenAI e2e (fake server)' },
 	webhook: { id: 'komojuWebhookE2e', name: 'KOMOJU Webhook e2e' },
+	/** The webhook secret the konbini example's trigger references; `npm start` imports it too. */
+	examplesWebhook: { id: 'komojuSandboxWebhook', name: 'KOMOJU Sandbox Webhook' },
 };
 
 /** The KOMOJU Webhook API credential's secret; the sandbox's webhook is registered with it. */
@@ -64,6 +66,10 @@ export const IDS = {
 	exampleSchedule: 'e2eExampleSchedule',
 	exampleEmail: 'e2eExampleEmail',
 	exampleAi: 'e2eExampleAi',
+	exampleKonbini: 'e2eExampleKonbini',
+	exampleRefund: 'e2eExampleRefund',
+	offsite: 'e2eOffsiteWait',
+	konbiniReads: 'e2eKonbiniReads',
 	trigger: 'e2eKomojuTrigger',
 	eventsTrigger: 'e2eKomojuEventsTrigger',
 	paymentFlow: 'e2ePaymentFlow',
@@ -90,6 +96,8 @@ export const EVENTS_POLL_SECONDS = Array.from({ length: 12 }, (_, index) => inde
 export const THREE_DS_WEBHOOK_PATH = 'e2e-3ds-payment';
 /** The webhook of the workflow that charges a batch of orders: { orders: [{ customer, amount }] }. */
 export const RECOVERY_WEBHOOK_PATH = 'e2e-charge-orders';
+/** The webhook of the PayPay payment that waits for the customer's return: { order, amount }. */
+export const OFFSITE_WEBHOOK_PATH = 'e2e-paypay-wait';
 /** The webhook of the flow from a secure token to a captured and refunded payment. */
 export const PAYMENT_FLOW_WEBHOOK_PATH = 'e2e-3ds-pay-capture-refund';
 /**
@@ -125,6 +133,7 @@ export function credentialsFor(env: { sandboxUrl: string; secretKey: string; smt
 		},
 		{ ...CREDENTIALS.openAi, type: 'openAiApi', data: { apiKey: 'sk-fake-e2e', url: env.openAiUrl } },
 		{ ...CREDENTIALS.webhook, type: 'komojuWebhookApi', data: { webhookSecret: WEBHOOK_SECRET } },
+		{ ...CREDENTIALS.examplesWebhook, type: 'komojuWebhookApi', data: { webhookSecret: WEBHOOK_SECRET } },
 	];
 }
 
@@ -411,6 +420,74 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 			],
 		),
 		workflow(
+			IDS.konbiniReads,
+			'e2e: a konbini payment, its barcode, the enabled payment methods',
+			[
+				manualTrigger(),
+				komoju('Konbini payment', {
+					resource: 'payment',
+					operation: 'create',
+					amount: 1500,
+					currency: 'JPY',
+					paymentSource: 'method',
+					paymentMethod: 'konbini',
+					methodStore: 'family-mart',
+					methodEmail: 'aiko@example.com',
+					methodFields: { phone: '080-1111-2222', expiryDays: 5 },
+					options: {},
+				}),
+				komoju('Barcode', { resource: 'barcode', operation: 'get', paymentId: '={{ $json.id }}', options: {} }),
+				komoju('Payment methods', { resource: 'paymentMethod', operation: 'getAll', filters: { currency: 'JPY' }, options: {} }),
+			],
+			[
+				['Start', 'Konbini payment'],
+				['Konbini payment', 'Barcode'],
+				['Barcode', 'Payment methods'],
+			],
+		),
+		workflow(
+			IDS.offsite,
+			'e2e: PayPay, waiting for the customer’s return',
+			[
+				node(
+					'Webhook',
+					'n8n-nodes-base.webhook',
+					2.1,
+					{ httpMethod: 'POST', path: OFFSITE_WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
+					{ webhookId: randomUUID() },
+				),
+				komoju('Create PayPay payment', {
+					resource: 'payment',
+					operation: 'create',
+					amount: '={{ $json.body.amount }}',
+					currency: 'JPY',
+					paymentSource: 'method',
+					paymentMethod: 'paypay',
+					additionalFields: { externalOrderNum: '={{ $json.body.order }}', returnUrl: '={{ $execution.resumeUrl }}' },
+					options: { maximumAmount: 100000, maximumAmountCurrency: 'JPY' },
+				}),
+				node('Respond with the redirect', 'n8n-nodes-base.respondToWebhook', 1.5, {
+					respondWith: 'json',
+					responseBody: '={{ JSON.stringify({ executionId: $execution.id, paymentId: $json.id, redirectUrl: $json.payment_details.redirect_url }) }}',
+					options: {},
+				}),
+				node(
+					'Wait for the customer',
+					'n8n-nodes-base.wait',
+					1.1,
+					{ resume: 'webhook', httpMethod: 'GET', limitWaitTime: true, resumeAmount: 10, resumeUnit: 'minutes', options: {} },
+					{ webhookId: randomUUID() },
+				),
+				komoju('Get the payment', { resource: 'payment', operation: 'get', paymentId: "={{ $('Create PayPay payment').item.json.id }}", options: {} }),
+			],
+			[
+				['Webhook', 'Create PayPay payment'],
+				['Create PayPay payment', 'Respond with the redirect'],
+				['Respond with the redirect', 'Wait for the customer'],
+				['Wait for the customer', 'Get the payment'],
+			],
+		),
+		workflow(
 			IDS.recovery,
 			'e2e: charge a batch of orders (recovery paths)',
 			[
@@ -625,7 +702,17 @@ export function patchedExamples(fixtures: Fixtures): WorkflowJson[] {
 	// Only a public chat trigger has a production URL; "webhook" mode is the embedded chat's POST API.
 	Object.assign(findNode(ai, '@n8n/n8n-nodes-langchain.chatTrigger').parameters, { public: true, mode: 'webhook' });
 
+	const konbini = loadExample('konbini-slip-by-email.json');
+	for (const mail of konbini.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend')) mail.credentials = { smtp: CREDENTIALS.smtp };
+	// The reminder would wait until the day before the deadline: here it waits a second.
+	const wait = findNode(konbini, 'n8n-nodes-base.wait');
+	wait.parameters = { resume: 'timeInterval', amount: 1, unit: 'seconds' };
+
+	const refund = loadExample('refund-konbini-order.json');
+
 	return [
+		{ ...konbini, id: IDS.exampleKonbini, name: `${konbini.name} (e2e: fake SMTP, 1 s reminder)` },
+		{ ...refund, id: IDS.exampleRefund, name: `${refund.name} (e2e)` },
 		{ ...schedule, id: IDS.exampleSchedule, name: `${schedule.name} (e2e: real token ids)` },
 		{ ...email, id: IDS.exampleEmail, name: `${email.name} (e2e: fake SMTP)` },
 		{ ...ai, id: IDS.exampleAi, name: `${ai.name} (e2e: fake OpenAI, public chat)` },
