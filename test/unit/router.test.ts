@@ -105,6 +105,20 @@ describe('the router', () => {
 		expect((await run)[0][0].json.payment_details).toEqual({ type: 'credit_card', last_four_digits: '1111' });
 	});
 
+	it('masks the customer’s account number in refund requests, and keeps the account a bank transfer is paid into', async () => {
+		const { operation, settle, whenStarted } = controlledOperation();
+		const run = runOperation.call(stubContext(1), operation, resource);
+		await whenStarted(1);
+		settle.get(0)!.resolve({
+			...payment('a'),
+			payment_details: { type: 'bank_transfer', bank_name: 'Sandbox Bank', account_number: '7654321' },
+			refund_requests: [{ id: 'rr_1', customer_name: 'ﾔﾏﾀﾞ', account_number: '0123456', status: 'pending' }],
+		});
+		const [item] = (await run)[0];
+		expect(item.json.payment_details).toEqual({ type: 'bank_transfer', bank_name: 'Sandbox Bank', account_number: '7654321' });
+		expect(item.json.refund_requests).toEqual([{ id: 'rr_1', customer_name: 'ﾔﾏﾀﾞ', account_number: '••••456', status: 'pending' }]);
+	});
+
 	it('refuses an answer that is not the resource’s KOMOJU object', async () => {
 		const { operation, settle, whenStarted } = controlledOperation();
 		const run = runOperation.call(stubContext(1), operation, resource);
