@@ -139,16 +139,15 @@ describe('Settlement → Get CSV', () => {
 		expect(apiRequests(sandbox, 'GET', `/api/v1/settlements/${settlement.id}/csv`)).toHaveLength(2);
 	});
 
-	it('refuses a web page where the CSV belongs (a login page in front of KOMOJU)', async () => {
+	it.each([
+		['a web page (a login page in front of KOMOJU)', '<html><body>Please sign in</body></html>', 'text/html; charset=utf-8'],
+		['JSON', '{"url":"https://files.example.com/settlement.csv"}', 'application/json'],
+	])('refuses %s where the CSV belongs', async (_name, body, contentType) => {
 		const { settlement } = await settledMonth();
-		sandbox.injectFault({
-			method: 'GET',
-			path: `/api/v1/settlements/${settlement.id}/csv`,
-			action: { status: 200, body: '<html><body>Please sign in</body></html>', contentType: 'text/html; charset=utf-8' },
-		});
+		sandbox.injectFault({ method: 'GET', path: `/api/v1/settlements/${settlement.id}/csv`, action: { status: 200, body, contentType } });
 		const result = await runKomoju(sandbox, { resource: 'settlement', operation: 'getCsv', settlementId: settlement.id }, { settings: { onError: 'continueRegularOutput' } });
 		const [item] = result.resultOf('KOMOJU');
-		expect(item.json.error).toBe('KOMOJU returned an unexpected response: a text/html; charset=utf-8 body where a file belongs');
+		expect(item.json.error).toBe(`KOMOJU returned an unexpected response: a body of type ${contentType} where a file belongs`);
 		expect(item.binary).toBeUndefined();
 	});
 

@@ -331,7 +331,7 @@ export async function komojuApiRequestFile(
 	const { status, body, headers } = await sendWithRetries(this, request, settings, 'file');
 	const contentType = headerValue(headers, 'content-type');
 	if (!Buffer.isBuffer(body) || /^\s*(text\/html|application\/json)\b/i.test(contentType ?? '')) {
-		throw unexpectedResponseError(this.getNode(), status, `${contentType ? `a ${contentType} body` : 'a body'} where a file belongs`, settings.itemIndex);
+		throw unexpectedResponseError(this.getNode(), status, `a body of type ${contentType ?? 'unknown'} where a file belongs`, settings.itemIndex);
 	}
 	return { content: body, contentType };
 }
