@@ -128,11 +128,11 @@ export function credentialsFor(env: { sandboxUrl: string; secretKey: string; smt
 	];
 }
 
-function node(name: string, type: string, typeVersion: number, parameters: Json, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function node(name: string, type: string, typeVersion: number, parameters: Json, extra: Partial<WorkflowNode> = {}): WorkflowNode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
-function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<[string, string, number?]>): WorkflowJson {
+export function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<[string, string, number?]>): WorkflowJson {
 	nodes.forEach((n, index) => (n.position = [index * 220, 0]));
 	const connections: Json = {};
 	for (const [from, to, output = 0] of links) {
@@ -143,12 +143,12 @@ function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
-const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1, {});
+export const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1, {});
 
-const code = (name: string, items: Json[]) =>
+export const code = (name: string, items: Json[]) =>
 	node(name, 'n8n-nodes-base.code', 2, { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })), null, 2)};` });
 
-const komoju = (name: string, parameters: Json, credential = CREDENTIALS.komoju, extra: Partial<WorkflowNode> = {}) =>
+export const komoju = (name: string, parameters: Json, credential = CREDENTIALS.komoju, extra: Partial<WorkflowNode> = {}) =>
 	node(name, KOMOJU, 1, { resource: 'secureToken', ...parameters }, { credentials: { komojuApi: credential }, ...extra });
 
 const cardCreate = (overrides: Json = {}) => ({
