@@ -312,13 +312,6 @@ export async function komojuApiRequestArray(
 	return body;
 }
 
-/** A file KOMOJU answered with, byte for byte. */
-export interface KomojuFile {
-	content: Buffer;
-	/** KOMOJU's Content-Type, when it sent one. */
-	contentType?: string;
-}
-
 /**
  * A KOMOJU call answered with a file (`GET /settlements/{id}/csv`): its bytes as sent, never
  * parsed. A web page or JSON in its place (a login page, a proxy's answer) is refused.
@@ -327,13 +320,13 @@ export async function komojuApiRequestFile(
 	this: KomojuRequestContext,
 	request: KomojuRequest,
 	settings: RequestSettings,
-): Promise<KomojuFile> {
+): Promise<Buffer> {
 	const { status, body, headers } = await sendWithRetries(this, request, settings, 'file');
 	const contentType = headerValue(headers, 'content-type');
 	if (!Buffer.isBuffer(body) || /^\s*(text\/html|application\/json)\b/i.test(contentType ?? '')) {
 		throw unexpectedResponseError(this.getNode(), status, `a body of type ${contentType ?? 'unknown'} where a file belongs`, settings.itemIndex);
 	}
-	return { content: body, contentType };
+	return body;
 }
 
 /**

@@ -35,5 +35,5 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const csv = await komojuApiRequestFile.call(this, { method: 'GET', path: apiPath('settlements', id, 'csv') }, item.settings);
 	// The id comes from an expression: keep the file name free of path separators and the like.
 	const fileName = `settlement-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.csv`;
-	return new ObjectWithFile(settlement, { property, fileName, mimeType: 'text/csv', content: csv.content });
+	return new ObjectWithFile(settlement, { property, fileName, mimeType: 'text/csv', content: csv });
 }
