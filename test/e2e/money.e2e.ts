@@ -6,7 +6,7 @@
  */
 import { e2eContext } from './support/context';
 import { nodeOutput, ranNodes, sleep, type N8nApi } from './support/n8n';
-import { CARDS } from './support/sandbox-client';
+import { CARDS, sandboxControl } from './support/sandbox-client';
 import { MONEY_IDS, SUBSCRIPTION_EVENTS, SUBSCRIPTION_TRIGGER_NODE, SUBSCRIPTION_TRIGGER_WEBHOOK_ID } from './support/money-workflows';
 import { WEBHOOK_SECRET } from './support/workflows';
 
@@ -26,17 +26,7 @@ beforeEach(async () => {
 	await sandbox.clearRequests();
 });
 
-/** A `/__sandbox` control call; throws unless it answers `expected`. */
-async function control<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
-	const response = await fetch(`${sandbox.url}/__sandbox${path}`, {
-		method,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (response.status !== expected) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
-	return (text ? JSON.parse(text) : undefined) as T;
-}
+const control = <T>(method: string, path: string, body: unknown, expected: number) => sandboxControl<T>(sandbox.url, method, path, body, expected);
 
 describe('every money operation in one workflow', () => {
 	it('subscribes, bills, lists and deletes; accepts a chargeback; settles and downloads the CSV; reads the balance and its ledger', async () => {

@@ -4,8 +4,7 @@
  * subscription events. What KOMOJU does on its own (billing a period, a card network's dispute, a
  * payout) the workflow asks of the sandbox's controls with n8n's HTTP Request node.
  */
-import { CARDS, FUTURE_YEAR } from './sandbox-client';
-import { code, CREDENTIALS, komoju, KOMOJU_TRIGGER, manualTrigger, node, workflow, type WorkflowJson } from './workflows';
+import { CREDENTIALS, komoju, KOMOJU_TRIGGER, manualTrigger, node, savedCustomerSteps, workflow, type WorkflowJson } from './workflows';
 
 export const MONEY_IDS = {
 	operations: 'e2eMoneyOperations',
@@ -42,24 +41,7 @@ export function moneyWorkflows(env: { sandboxUrl: string }): WorkflowJson[] {
 			'e2e: every Subscription, Settlement, Balance, Balance Transaction and Chargeback operation',
 			[
 				manualTrigger(),
-				code('Card from a form', [{ number: CARDS.regular, cvc: '123', email: 'ren@example.com' }]),
-				komoju('Token Create', {
-					resource: 'token',
-					operation: 'create',
-					cardNumber: '={{ $json.number }}',
-					expiryMonth: 10,
-					expiryYear: FUTURE_YEAR,
-					verificationValue: '={{ $json.cvc }}',
-					options: {},
-				}),
-				komoju('Customer Create', {
-					resource: 'customer',
-					operation: 'create',
-					cardSource: 'token',
-					tokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					customerFields: { email: "={{ $('Card from a form').item.json.email }}", currency: 'JPY' },
-					options: {},
-				}),
+				...savedCustomerSteps('ren@example.com'),
 				komoju('Subscription Create', {
 					resource: 'subscription',
 					operation: 'create',

@@ -54,6 +54,18 @@ export function basicAuth(key: string): string {
 	return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }
 
+/** A `/__sandbox` control call; throws unless it answers `expected`. */
+export async function sandboxControl<T>(sandboxUrl: string, method: string, path: string, body: unknown, expected: number): Promise<T> {
+	const response = await fetch(`${sandboxUrl}/__sandbox${path}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (response.status !== expected) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
+	return (text ? JSON.parse(text) : undefined) as T;
+}
+
 export class SandboxClient {
 	constructor(readonly url: string) {}
 

@@ -181,6 +181,34 @@ const set = (name: string, fields: Record<string, string>) =>
 		options: {},
 	});
 
+/**
+ * A card typed into a form → Token Create → Customer Create from the token: a saved customer whose
+ * card number reached KOMOJU once, in Token Create.
+ */
+export function savedCustomerSteps(email: string): WorkflowNode[] {
+	return [
+		code('Card from a form', [{ number: CARDS.regular, cvc: '123', email }]),
+		komoju('Token Create', {
+			resource: 'token',
+			operation: 'create',
+			cardNumber: '={{ $json.number }}',
+			expiryMonth: 9,
+			expiryYear: FUTURE_YEAR,
+			verificationValue: '={{ $json.cvc }}',
+			tokenFields: { currency: 'JPY' },
+			options: {},
+		}),
+		komoju('Customer Create', {
+			resource: 'customer',
+			operation: 'create',
+			cardSource: 'token',
+			tokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			customerFields: { email: "={{ $('Card from a form').item.json.email }}", currency: 'JPY' },
+			options: {},
+		}),
+	];
+}
+
 export const ITEMS_ORDERS = [
 	{ order: 'A-1', amount: 1000, card: CARDS.frictionlessOk, month: 8 },
 	{ order: 'A-2', amount: '2500', card: CARDS.challengeOk, month: '12' },
@@ -443,25 +471,7 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 			'e2e: every resource and operation of the KOMOJU node',
 			[
 				manualTrigger(),
-				code('Card from a form', [{ number: CARDS.regular, cvc: '123', email: 'aiko@example.com' }]),
-				komoju('Token Create', {
-					resource: 'token',
-					operation: 'create',
-					cardNumber: '={{ $json.number }}',
-					expiryMonth: 9,
-					expiryYear: FUTURE_YEAR,
-					verificationValue: '={{ $json.cvc }}',
-					tokenFields: { currency: 'JPY' },
-					options: {},
-				}),
-				komoju('Customer Create', {
-					resource: 'customer',
-					operation: 'create',
-					cardSource: 'token',
-					tokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					customerFields: { email: "={{ $('Card from a form').item.json.email }}", currency: 'JPY' },
-					options: {},
-				}),
+				...savedCustomerSteps('aiko@example.com'),
 				komoju('Customer Update', {
 					resource: 'customer',
 					operation: 'update',
