@@ -419,8 +419,8 @@ describe('monthly-settlement-report.json, run unchanged with n8n execute (Run no
 			const cells = sheets.utils.sheet_to_json(workbook.Sheets.Settlements).map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, String(value)])));
 			expect(cells).toEqual(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, String(value)]))));
 			expect(cells.map((row) => [row.payment_id, row.captured_amount])).toEqual(payments.map((payment) => [payment.id, String(payment.total)]));
-			expect((await sandbox.apiRequests('GET')).map((request) => request.path)).toEqual([
-				expect.stringMatching(/^\/api\/v1\/settlements$/),
+			expect((await sandbox.apiRequests('GET', '/api/v1/settlements')).map((request) => request.path)).toEqual([
+				'/api/v1/settlements',
 				`/api/v1/settlements/${lastMonth.id}`,
 				`/api/v1/settlements/${lastMonth.id}/csv`,
 			]);
