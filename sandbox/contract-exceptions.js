@@ -43,6 +43,11 @@ const UNJUDGED = [
 		matches: () => false, // decided by the operation lookup in contract.js
 	},
 	{
+		what: 'success answers of operations whose success the contract models without a body (showSettlementCSV, acceptChargebackRequest)',
+		reason: 'the SDK models no body there (a CSV file; an empty 204): there is no schema to judge against. Their error answers are judged',
+		matches: () => false, // decided in contract.js, which knows the operation
+	},
+	{
 		what: 'answers of injected `status` faults with a body of their own',
 		reason: 'the test wrote that body on purpose (e.g. a non-JSON 502); the default fault body is judged',
 		matches: () => false, // decided in server.js, which knows the fault
@@ -100,14 +105,22 @@ const DEVIATIONS = [
 		operations: ['showEvent', 'listEvents'],
 		where: 'answer',
 		reason:
-			'the contract types Event.data as a Payment only (the SDK has no other event payload); customer.* events ' +
-			'carry the Customer, so their data is judged against Customer, all other events against Payment',
+			'the contract types Event.data as a Payment only (the SDK has no other event payload); customer.*, ' +
+			'subscription.* and settlement.* events carry the Customer, the Subscription and the Settlement, so their ' +
+			'data is judged against those, all other events against Payment',
 		patch: (schemas) => {
 			const event = schemas.Event;
 			event.properties.data = { type: 'object' };
-			event.if = { properties: { type: { type: 'string', pattern: '^customer\\.' } }, required: ['type'] };
-			event.then = { properties: { data: { $ref: '#/schemas/Customer' } } };
-			event.else = { properties: { data: { $ref: '#/schemas/Payment' } } };
+			/** @param {string} prefix @param {string} schema @param {object} otherwise */
+			const byType = (prefix, schema, otherwise) => ({
+				if: { properties: { type: { type: 'string', pattern: `^${prefix}\\.` } }, required: ['type'] },
+				then: { properties: { data: { $ref: `#/schemas/${schema}` } } },
+				else: otherwise,
+			});
+			Object.assign(
+				event,
+				byType('customer', 'Customer', byType('subscription', 'Subscription', byType('settlement', 'Settlement', { properties: { data: { $ref: '#/schemas/Payment' } } }))),
+			);
 		},
 	},
 	{

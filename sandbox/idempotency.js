@@ -20,7 +20,7 @@ const HEADER = 'X-KOMOJU-IDEMPOTENCY';
 const TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
- * @typedef {{ status: number, body: string }} StoredResult
+ * @typedef {{ status: number, body: string, contentType?: string }} StoredResult
  * @typedef {{ fingerprint: string, firstUsedAt: number, result: StoredResult | null }} Entry
  * @typedef {{ type: 'new', entry: Entry, scopeKey: string }
  *   | { type: 'replay', result: StoredResult }} Claim

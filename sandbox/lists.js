@@ -2,11 +2,10 @@
 'use strict';
 
 /**
- * The one list implementation (docs §9) behind `GET /payments`, `GET /customers` and
- * `GET /events`: `page`, `per_page`, `start_time`/`end_time` (inclusive), newest first,
- * answered as the contract's list envelope
+ * The one list implementation (docs §9) behind every `GET` of a collection: `page`, `per_page`,
+ * `start_time`/`end_time` (inclusive), newest first, answered as the contract's list envelope
  * `{ resource, data, start_time, end_time, total, page, per_page, last_page }`
- * (`resource`: `payment_list`, `customer_list`, or `list` for events).
+ * (`resource`: `payment_list`, `customer_list`, `subscription_list`, or `list` for the others).
  */
 
 const { invalid, notFound } = require('./errors');
@@ -95,11 +94,12 @@ function newestFirst(items) {
  * @param {T[]} items already filtered by merchant and the endpoint's own filters
  * @param {ListQuery} q
  * @param {(item: T) => unknown} present
- * @param {'payment_list' | 'customer_list' | 'list'} resource
+ * @param {'payment_list' | 'customer_list' | 'subscription_list' | 'list'} resource
  * @param {number} now the sandbox clock
+ * @param {(items: T[]) => T[]} [order] the list's order, newest first unless the endpoint has its own
  */
-function listBody(items, q, present, resource, now) {
-	const all = newestFirst(
+function listBody(items, q, present, resource, now, order = newestFirst) {
+	const all = order(
 		items.filter((s) => (q.start === null || second(s.createdAt) >= q.start) && (q.end === null || second(s.createdAt) <= q.end)),
 	);
 	const total = all.length;
@@ -137,4 +137,4 @@ function findOwned(map, env, what) {
 	return item;
 }
 
-module.exports = { findOwned, parseListQuery, listBody, newestFirst, noQuery, single, MAX_PER_PAGE };
+module.exports = { findOwned, parseListQuery, listBody, newestFirst, noQuery, single, isoTime, MAX_PER_PAGE };

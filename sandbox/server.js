@@ -30,6 +30,9 @@ const slips = require('./slips');
 const refundRequests = require('./refund-requests');
 const barcodes = require('./barcodes');
 const { methodControl, handleMethod } = require('./method-controls');
+const subscriptions = require('./subscriptions');
+const settlements = require('./settlements');
+const chargebacks = require('./chargebacks');
 const { ContractJudge } = require('./contract');
 
 /**
@@ -46,6 +49,9 @@ const { ContractJudge } = require('./contract');
  * @typedef {ReturnType<typeof sessions.view>} SessionView
  * @typedef {ReturnType<typeof tokens.view>} TokenView
  * @typedef {ReturnType<typeof payments.present>} PaymentObject
+ * @typedef {ReturnType<typeof subscriptions.view>} SubscriptionView
+ * @typedef {ReturnType<typeof settlements.view>} SettlementView
+ * @typedef {ReturnType<typeof chargebacks.view>} ChargebackView
  * @typedef {import('./state').KomojuEvent} KomojuEvent
  * @typedef {import('./webhooks').WebhookConfig} WebhookConfig
  * @typedef {import('./webhooks').WebhookView} WebhookView
@@ -82,6 +88,12 @@ const { ContractJudge } = require('./contract');
  * @property {() => PaymentView[]} payments sandbox views of payments, in creation order
  * @property {() => SessionView[]} sessions
  * @property {() => TokenView[]} tokens
+ * @property {() => SubscriptionView[]} subscriptions
+ * @property {() => SettlementView[]} settlements
+ * @property {() => ChargebackView[]} chargebacks
+ * @property {(id: string) => ReturnType<typeof subscriptions.billSubscription>} billSubscription bills the period due (throws for an unknown or inactive subscription)
+ * @property {(input?: { merchant?: string, currency?: string }) => ReturnType<typeof settlements.settle>} settle settles what the ledger holds unsettled in one currency (default JPY)
+ * @property {(input: { payment: string, reasonCode?: string, reason?: string, dueInDays?: number }) => ReturnType<typeof chargebacks.openChargeback>} openChargeback opens a pending chargeback on a captured payment
  * @property {(id: string) => string} sessionPageUrl the hosted page of a session on the listening URL
  * @property {(id: string) => string} offsitePageUrl a redirect payment's page (its redirect_url) on the listening URL
  * @property {(id: string) => PaymentObject} payAtStore the customer pays an authorized slip payment: captured; throws when refused
@@ -129,8 +141,11 @@ const { ContractJudge } = require('./contract');
 const JSON_TYPE = 'application/json';
 
 /**
+ * A route's segments are literal, or `:name` for a path parameter (the handler gets `params`, and
+ * `:id` also as `id`). A handler answers JSON (`body`), or `text` of its `contentType` (a CSV; an
+ * empty 204).
  * @typedef {{ method: string, segments: string[], publishable?: boolean, scenario?: boolean,
- *   handler: (env: any) => { status: number, body: unknown } }} Route
+ *   handler: (env: any) => { status: number, body?: unknown, text?: string, contentType?: string } }} Route
  * @type {Route[]}
  */
 const ROUTES = [
@@ -157,6 +172,19 @@ const ROUTES = [
 	{ method: 'POST', segments: ['sessions', ':id', 'cancel'], handler: sessions.cancelSession },
 	{ method: 'GET', segments: ['events'], handler: events.listEvents },
 	{ method: 'GET', segments: ['events', ':id'], handler: events.getEvent },
+	{ method: 'POST', segments: ['subscriptions'], handler: subscriptions.createSubscription },
+	{ method: 'GET', segments: ['subscriptions'], handler: subscriptions.listSubscriptions },
+	{ method: 'GET', segments: ['subscriptions', ':id'], handler: subscriptions.getSubscription },
+	{ method: 'DELETE', segments: ['subscriptions', ':id'], handler: subscriptions.deleteSubscription },
+	{ method: 'GET', segments: ['settlements'], handler: settlements.listSettlements },
+	{ method: 'GET', segments: ['settlements', ':id'], handler: settlements.showSettlement },
+	{ method: 'GET', segments: ['settlements', ':id', 'csv'], handler: settlements.showSettlementCSV },
+	{ method: 'GET', segments: ['balances', ':currency'], handler: settlements.showBalance },
+	{ method: 'GET', segments: ['balances', ':currency', 'transactions'], handler: settlements.balanceTransactions },
+	{ method: 'GET', segments: ['balances', ':currency', 'transactions', ':id'], handler: settlements.showTransaction },
+	{ method: 'GET', segments: ['chargeback_requests'], handler: chargebacks.listChargebackRequests },
+	{ method: 'GET', segments: ['chargeback_requests', ':id'], handler: chargebacks.showChargebackRequest },
+	{ method: 'POST', segments: ['chargeback_requests', ':id', 'accept'], handler: chargebacks.acceptChargebackRequest },
 ];
 
 // ---------------------------------------------------------------------------
@@ -304,22 +332,23 @@ function authenticate(state, value) {
 /**
  * @param {string} method
  * @param {string} path
- * @returns {{ route: Route, id: string }}
+ * @returns {{ route: Route, id: string, params: Record<string, string> }}
  */
 function matchRoute(method, path) {
 	const rest = path.slice('/api/v1/'.length);
 	const parts = path.startsWith('/api/v1/') ? rest.split('/') : [];
 	for (const route of ROUTES) {
 		if (route.segments.length !== parts.length) continue;
-		let id = '';
+		/** @type {Record<string, string>} */
+		const params = {};
 		let ok = true;
 		for (let i = 0; i < parts.length && ok; i++) {
 			const seg = route.segments[i];
-			if (seg === ':id') {
+			if (seg.startsWith(':')) {
 				if (parts[i] === '') ok = false;
 				else {
 					try {
-						id = decodeURIComponent(parts[i]);
+						params[seg.slice(1)] = decodeURIComponent(parts[i]);
 					} catch {
 						throw badRequest('The path has invalid percent-encoding.');
 					}
@@ -327,7 +356,7 @@ function matchRoute(method, path) {
 			} else if (seg !== parts[i]) ok = false;
 		}
 		// A known path with another method is answered like an unknown route (404).
-		if (ok && route.method === method) return { route, id };
+		if (ok && route.method === method) return { route, id: params.id ?? '', params };
 	}
 	throw notFound('No such API endpoint.');
 }
@@ -361,7 +390,7 @@ async function handleApi(ctx) {
 		ctx.record.keyKind = auth.kind;
 		const version = resolveVersion(header(req.headers, 'X-KOMOJU-API-VERSION'), state.defaultApiVersion);
 		ctx.record.apiVersion = version;
-		const { route, id } = matchRoute(ctx.method, ctx.path);
+		const { route, id, params } = matchRoute(ctx.method, ctx.path);
 		if (auth.kind === 'publishable' && !route.publishable) {
 			throw new ApiError(403, 'forbidden', 'A publishable key may only create and read secure tokens; use the secret key.');
 		}
@@ -391,18 +420,18 @@ async function handleApi(ctx) {
 				ctx.record.idempotency = 'replayed';
 				const stored = claim.result;
 				claim = null;
-				await send(ctx, stored.status, { 'Content-Type': JSON_TYPE }, stored.body);
+				await send(ctx, stored.status, { 'Content-Type': stored.contentType ?? JSON_TYPE }, stored.body);
 				return;
 			}
 			ctx.record.idempotency = 'stored';
 		}
 
 		await applyDelays(ctx);
-		/** @type {{ status: number, body: string }} */
+		/** @type {{ status: number, body: string, contentType?: string }} */
 		let result;
 		try {
-			const r = route.handler({ state, auth, version, body, query: ctx.query, id, scenario });
-			result = { status: r.status, body: JSON.stringify(r.body) };
+			const r = route.handler({ state, auth, version, body, query: ctx.query, id, params, scenario });
+			result = r.text === undefined ? { status: r.status, body: JSON.stringify(r.body) } : { status: r.status, body: r.text, contentType: r.contentType };
 		} catch (e) {
 			if (!(e instanceof ApiError)) throw e;
 			result = { status: e.status, body: JSON.stringify(errorJson(e)) };
@@ -411,7 +440,7 @@ async function handleApi(ctx) {
 			state.idempotency.complete(claim, result);
 			claim = null;
 		}
-		await send(ctx, result.status, { 'Content-Type': JSON_TYPE }, result.body);
+		await send(ctx, result.status, { 'Content-Type': result.contentType ?? JSON_TYPE }, result.body);
 	} catch (e) {
 		if (claim && claim.type === 'new') state.idempotency.release(claim);
 		if (e instanceof ApiError) {
@@ -635,6 +664,8 @@ async function handleControl(state, req, res, method, path) {
 			if (!attempt) return reply(404, errorBody('not_found', 'No such delivery.'));
 			return reply(200, await attempt);
 		}
+		const billMatch = /^POST \/__sandbox\/subscriptions\/([^/]+)\/bill$/.exec(route);
+		if (billMatch) return reply(200, subscriptions.billSubscription(state, decodeURIComponent(billMatch[1])));
 		const webhookMatch = /^DELETE \/__sandbox\/webhooks\/([^/]+)$/.exec(route);
 		if (webhookMatch) {
 			if (!webhooks.removeWebhooks(state, decodeURIComponent(webhookMatch[1]))) return reply(404, errorBody('not_found', 'No such webhook.'));
@@ -643,6 +674,10 @@ async function handleControl(state, req, res, method, path) {
 		switch (route) {
 			case 'GET /__sandbox/events':
 				return reply(200, events.allEvents(state));
+			case 'POST /__sandbox/settle':
+				return reply(201, settlements.settle(state, controlObject(body)));
+			case 'POST /__sandbox/chargebacks':
+				return reply(201, chargebacks.openChargeback(state, controlObject(body)));
 			case 'GET /__sandbox/webhooks':
 				return reply(200, webhooks.listWebhooks(state));
 			case 'POST /__sandbox/webhooks':
@@ -709,12 +744,27 @@ async function handleControl(state, req, res, method, path) {
 				return reply(404, errorBody('not_found', 'No such sandbox control endpoint.'));
 		}
 	} catch (e) {
-		if (e instanceof FaultError || e instanceof ConfigError || e instanceof webhooks.WebhookInputError) return bad(e.message);
+		if (e instanceof subscriptions.SubscriptionControlError) return reply(e.status, errorBody(e.status === 404 ? 'not_found' : 'bad_request', e.message));
+		if (
+			e instanceof FaultError ||
+			e instanceof ConfigError ||
+			e instanceof webhooks.WebhookInputError ||
+			e instanceof settlements.SettlementControlError ||
+			e instanceof chargebacks.ChargebackControlError
+		) {
+			return bad(e.message);
+		}
 		throw e;
 	}
 }
 
 class ConfigError extends Error {}
+
+/** A control's JSON object body (an empty body is `{}`). @param {unknown} body @returns {Record<string, unknown>} */
+function controlObject(body) {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ConfigError('The control body must be a JSON object.');
+	return /** @type {Record<string, unknown>} */ (body);
+}
 
 /** Sandbox views of every resource (never a card number). @param {State} state */
 function views(state) {
@@ -724,6 +774,9 @@ function views(state) {
 		payments: [...state.payments.values()].map(payments.view),
 		sessions: [...state.sessions.values()].map((s) => sessions.view(state, s)),
 		tokens: [...state.tokens.values()].map(tokens.view),
+		subscriptions: [...state.subscriptions.values()].map((s) => subscriptions.view(state, s)),
+		settlements: [...state.settlements.values()].map((s) => settlements.view(state, s)),
+		chargebacks: [...state.chargebacks.values()].map((c) => chargebacks.view(state, c)),
 	};
 }
 
@@ -837,6 +890,12 @@ async function startSandbox(options = {}) {
 		payments: () => views(state).payments,
 		sessions: () => views(state).sessions,
 		tokens: () => views(state).tokens,
+		subscriptions: () => views(state).subscriptions,
+		settlements: () => views(state).settlements,
+		chargebacks: () => views(state).chargebacks,
+		billSubscription: (id) => subscriptions.billSubscription(state, id),
+		settle: (input = {}) => settlements.settle(state, input),
+		openChargeback: (input) => chargebacks.openChargeback(state, input),
 		sessionPageUrl: (id) => `${url}/sessions/${encodeURIComponent(id)}`,
 		offsitePageUrl: (id) => `${url}/offsite/${encodeURIComponent(id)}`,
 		payAtStore: handleMethod(state, slips.payAtStore),

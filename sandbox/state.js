@@ -59,6 +59,9 @@ const { RequestLog } = require('./record');
  *   status: 'pending' | 'completed' | 'cancelled', createdAt: number, cancelledAt: number | null,
  *   completedAt: number | null, paymentId: string | null, customerId: string | null
  * }} Session
+ * @typedef {import('./subscriptions').Subscription} Subscription
+ * @typedef {import('./settlements').Settlement} Settlement
+ * @typedef {import('./chargebacks').Chargeback} Chargeback
  * @typedef {import('./webhooks').Webhook} Webhook
  * @typedef {import('./webhooks').Delivery} Delivery
  * @typedef {import('./webhooks').DeliveryAttempt} DeliveryAttempt
@@ -83,6 +86,9 @@ const { RequestLog } = require('./record');
  *   payments: Map<string, Payment>,
  *   tokens: Map<string, Token>,
  *   sessions: Map<string, Session>,
+ *   subscriptions: Map<string, Subscription>,
+ *   settlements: Map<string, Settlement>,
+ *   chargebacks: Map<string, Chargeback>,
  *   resourceSeq: number,
  *   idempotency: IdempotencyStore,
  *   faults: Faults,
@@ -173,6 +179,9 @@ function createState(opts) {
 		payments: new Map(),
 		tokens: new Map(),
 		sessions: new Map(),
+		subscriptions: new Map(),
+		settlements: new Map(),
+		chargebacks: new Map(),
 		resourceSeq: 0,
 		idempotency: /** @type {IdempotencyStore} */ (/** @type {unknown} */ (null)),
 		faults: new Faults(),
@@ -233,6 +242,9 @@ function resetState(state) {
 	state.payments.clear();
 	state.tokens.clear();
 	state.sessions.clear();
+	state.subscriptions.clear();
+	state.settlements.clear();
+	state.chargebacks.clear();
 	state.resourceSeq = 0;
 	state.idempotency.clear();
 	state.faults.clear();

@@ -18,7 +18,7 @@ export class Komoju implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Take payments with KOMOJU: 3D Secure tokens, payments, refunds, customers, hosted sessions and events',
+		description: 'Take payments with KOMOJU: 3D Secure, cards, konbini, bank transfer, PayPay and Japan’s other methods; refunds, subscriptions, settlements and chargebacks',
 		defaults: { name: 'KOMOJU' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -4,15 +4,19 @@
  * credential references). Patched copies (see support/workflows.ts: patchedExamples) then run
  * for real: the scheduled check with `n8n execute` on real sandbox tokens, the email flow
  * through its webhook with a fake SMTP server, the AI agent through a public chat URL with a
- * fake OpenAI.
+ * fake OpenAI. The settlement report runs unchanged (`n8n execute`, its Run now trigger) on
+ * settlements the sandbox made last month, and its XLSX is read back as n8n serves it.
  */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
 import { NodeHelpers, type INode, type INodeParameters, type INodeTypeDescription } from 'n8n-workflow';
 
 import { e2eContext } from './support/context';
 import { readOpenAiRequests } from './support/fake-openai';
 import { readMails } from './support/fake-smtp';
-import { nodeOutput, ranNodes, sleep, type N8nApi, type Run } from './support/n8n';
-import { authenticate, basicAuth, SECRET_KEY } from './support/sandbox-client';
+import { n8nEnvValue, nodeOutput, ranNodes, sleep, type N8nApi, type Run } from './support/n8n';
+import { authenticate, basicAuth, CARDS, FUTURE_YEAR, SECRET_KEY } from './support/sandbox-client';
 import {
 	CREDENTIALS,
 	exampleFiles,
@@ -50,6 +54,7 @@ it('examples/ holds the example workflows', () => {
 		'3ds-payment-link-by-email.json',
 		'ai-agent-secure-token-status.json',
 		'konbini-slip-by-email.json',
+		'monthly-settlement-report.json',
 		'refund-konbini-order.json',
 		'scheduled-status-check.json',
 	]);
@@ -336,5 +341,101 @@ describe('ai-agent-secure-token-status.json through a public chat URL (fake Open
 		const gets = await sandbox.apiRequests('GET', '/api/v1/secure_tokens/');
 		expect(gets.map((request) => [request.path, request.status])).toEqual([[`/api/v1/secure_tokens/${ok}`, 200]]);
 		expect(gets[0].headers.authorization).toBe(basicAuth(SECRET_KEY));
+	});
+});
+
+/** The year and month (`2026-11`) that `ms` falls in, in n8n's time zone. */
+function monthIn(timeZone: string, ms: number): string {
+	const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(ms));
+	return `${parts.find((part) => part.type === 'year')!.value}-${parts.find((part) => part.type === 'month')!.value}`;
+}
+
+/** Noon UTC on the 15th of the month before `month`: inside that month in every time zone. */
+function midMonthBefore(month: string): number {
+	const [year, number] = month.split('-').map(Number);
+	return Date.UTC(year, number - 2, 15, 12);
+}
+
+describe('monthly-settlement-report.json, run unchanged with n8n execute (Run now)', () => {
+	let timeZone: string;
+	let sheets: { read(data: Buffer, options: { type: 'buffer' }): { SheetNames: string[]; Sheets: Record<string, unknown> }; utils: { sheet_to_json(sheet: unknown): Array<Record<string, unknown>> } };
+
+	beforeAll(async () => {
+		timeZone = (await n8n.data('GET', '/rest/settings')).timezone;
+		// The XLSX reader n8n itself writes the file with.
+		sheets = createRequire(join(await n8nEnvValue('$KOMOJU_N8N_HOME'), 'node_modules', 'n8n', 'package.json'))('@e965/xlsx');
+	});
+
+	/** Payments captured and settled on the sandbox clock moved to the middle of last month, and one settled now. */
+	async function settlements(month: string, tag: string) {
+		// Whatever other tests left unsettled is paid out now, in this month: the report leaves it out.
+		await sandbox.settle();
+		const offset = midMonthBefore(month) - Date.now();
+		await sandbox.advanceClock(offset);
+		let moved = true;
+		const payments: Array<{ id: string; total: number; external_order_num: string }> = [];
+		try {
+			for (const [amount, order] of [[12000, `${tag}-1`], [3300, `${tag}-2, gift`], [800, `${tag}-3`]] as const) {
+				const { status, body } = await sandbox.api<{ id: string; total: number; external_order_num: string }>('POST', '/payments', {
+					amount,
+					currency: 'JPY',
+					tax: 0,
+					external_order_num: order,
+					payment_details: { type: 'credit_card', number: CARDS.regular, month: 12, year: FUTURE_YEAR },
+				});
+				expect(status).toBe(200);
+				payments.push(body);
+			}
+			const lastMonth = (await sandbox.settle())!;
+			await sandbox.advanceClock(-offset);
+			moved = false;
+			const thisMonthPayment = await sandbox.api('POST', '/payments', { amount: 500, currency: 'JPY', tax: 0, payment_details: { type: 'credit_card', number: CARDS.regular, month: 12, year: FUTURE_YEAR } });
+			expect(thisMonthPayment.status).toBe(200);
+			const thisMonth = (await sandbox.settle())!;
+			return { payments, lastMonth, thisMonth };
+		} finally {
+			if (moved) await sandbox.advanceClock(-offset);
+		}
+	}
+
+	it('lists last month’s settlements only, downloads each CSV and writes all their rows into one XLSX', async () => {
+		// The run computes "last month" from its own clock: should a month begin during the run, run again.
+		for (let attempt = 1; ; attempt++) {
+			const month = monthIn(timeZone, Date.now());
+			const { payments, lastMonth, thisMonth } = await settlements(month, `REPORT-${attempt}`);
+			await sandbox.clearRequests();
+			const { run } = await e2e.execute('komojuExampleReport');
+			if (monthIn(timeZone, Date.now()) !== month && attempt === 1) continue;
+			expect(run.status).toBe('success');
+			expect(ranNodes(run)).not.toContain('On the 1st of each month');
+
+			const listed = nodeOutput(run, "Last month's settlements").map((item) => item.json.id);
+			// Not this month's settlement, nor those of other months.
+			expect(listed).toEqual([lastMonth.id]);
+			expect((await sandbox.settlements()).map((settlement) => settlement.id)).toContain(thisMonth.id);
+			const [csv] = nodeOutput(run, 'Download the CSV');
+			expect(csv.binary?.data).toMatchObject({ fileName: `settlement-${lastMonth.id}.csv`, mimeType: 'text/csv' });
+
+			const rows = nodeOutput(run, 'Add the settlement').map((item) => item.json);
+			expect(rows.map((row) => [row.payment_id, row.external_order_num, row.settlement_reference])).toEqual(
+				payments.map((payment) => [payment.id, payment.external_order_num, lastMonth.reference]),
+			);
+
+			const [spreadsheet] = nodeOutput(run, 'Spreadsheet');
+			const lastMonthLabel = monthIn(timeZone, midMonthBefore(month));
+			expect(spreadsheet.binary?.data).toMatchObject({ fileName: `komoju-settlements-${lastMonthLabel}.xlsx`, fileExtension: 'xlsx' });
+			const workbook = sheets.read(await n8n.binaryData(spreadsheet.binary!.data.id!), { type: 'buffer' });
+			expect(workbook.SheetNames).toEqual(['Settlements']);
+			// One spreadsheet row per settled payment, with every column of the CSV and the settlement's reference.
+			const cells = sheets.utils.sheet_to_json(workbook.Sheets.Settlements).map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, String(value)])));
+			expect(cells).toEqual(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, String(value)]))));
+			expect(cells.map((row) => [row.payment_id, row.captured_amount])).toEqual(payments.map((payment) => [payment.id, String(payment.total)]));
+			expect((await sandbox.apiRequests('GET', '/api/v1/settlements')).map((request) => request.path)).toEqual([
+				'/api/v1/settlements',
+				`/api/v1/settlements/${lastMonth.id}`,
+				`/api/v1/settlements/${lastMonth.id}/csv`,
+			]);
+			return;
+		}
 	});
 });

@@ -21,6 +21,7 @@ import { startFakeSmtp } from './support/fake-smtp';
 import { n8nCli, n8nEnv, ownerPasswordHash, runScript, tail } from './support/n8n';
 import { authenticate, CARDS, SandboxClient, SECRET_KEY } from './support/sandbox-client';
 import { REPO_ROOT, STATE_ENV, type E2eState, type Fixtures } from './support/state';
+import { moneyWorkflows } from './support/money-workflows';
 import { credentialsFor, loadExample, exampleFiles, patchedExamples, testWorkflows } from './support/workflows';
 
 export interface E2eHandles {
@@ -117,6 +118,7 @@ export default async function globalSetup(): Promise<void> {
 		const workflowsFile = join(runDir, 'workflows.json');
 		const workflows = [
 			...testWorkflows({ sandboxUrl: sandbox.url, fixtures }),
+			...moneyWorkflows({ sandboxUrl: sandbox.url }),
 			...exampleFiles().map(loadExample),
 			...patchedExamples(fixtures),
 		];

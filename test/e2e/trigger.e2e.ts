@@ -6,7 +6,7 @@
  */
 import { e2eContext } from './support/context';
 import { nodeOutput, sleep, type N8nApi } from './support/n8n';
-import { CARDS } from './support/sandbox-client';
+import { CARDS, sandboxControl } from './support/sandbox-client';
 import { IDS, TRIGGER_EVENTS, TRIGGER_NODE, TRIGGER_WEBHOOK_ID, WEBHOOK_SECRET } from './support/workflows';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,17 +33,7 @@ const { sandbox } = e2e;
 let n8n: N8nApi;
 let productionUrl: string;
 
-/** A `/__sandbox` control call; throws unless it answers `expected`. */
-async function control<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
-	const response = await fetch(`${sandbox.url}/__sandbox${path}`, {
-		method,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (response.status !== expected) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
-	return (text ? JSON.parse(text) : undefined) as T;
-}
+const control = <T>(method: string, path: string, body: unknown, expected: number) => sandboxControl<T>(sandbox.url, method, path, body, expected);
 
 const deliveries = () => control<Attempt[]>('GET', '/deliveries', undefined, 200);
 

@@ -52,7 +52,13 @@ describe('the node description’s invariants', () => {
 
 	/** Each node operation and the contract operation it calls. */
 	const CONTRACT_OPERATION: Record<string, string> = {
+		'balance.get': 'showBalance',
+		'balanceTransaction.get': 'showTransaction',
+		'balanceTransaction.getAll': 'balanceTransactions',
 		'barcode.get': 'showBarcode',
+		'chargeback.accept': 'acceptChargebackRequest',
+		'chargeback.get': 'showChargebackRequest',
+		'chargeback.getAll': 'listChargebackRequests',
 		'customer.create': 'createCustomer',
 		'customer.delete': 'deleteCustomer',
 		'customer.get': 'showCustomer',
@@ -74,10 +80,17 @@ describe('the node description’s invariants', () => {
 		'session.cancel': 'cancelSession',
 		'session.create': 'createSession',
 		'session.get': 'showSession',
+		'settlement.get': 'showSettlement',
+		'settlement.getAll': 'listSettlements',
+		'settlement.getCsv': 'showSettlementCSV',
+		'subscription.create': 'createSubscription',
+		'subscription.delete': 'deleteSubscription',
+		'subscription.get': 'showSubscription',
+		'subscription.getAll': 'listSubscriptions',
 		'token.create': 'createToken',
 	};
-	/** The calls that take or return money. */
-	const MOVES_MONEY = ['payment.capture', 'payment.create', 'payment.refund', 'payment.refundRequest'];
+	/** The calls that take or return money: a subscription charges every period, an accepted chargeback gives the money up. */
+	const MOVES_MONEY = ['chargeback.accept', 'payment.capture', 'payment.create', 'payment.refund', 'payment.refundRequest', 'subscription.create'];
 	/** Those, and a session, which opens a page where the customer pays its amount. */
 	const CAPS_AMOUNT = [...MOVES_MONEY, 'session.create'];
 

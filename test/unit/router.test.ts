@@ -5,7 +5,7 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemContext, Operation, Resource } from '../../nodes/Komoju/actions/operation';
+import { ObjectWithFile, type ItemContext, type Operation, type Resource } from '../../nodes/Komoju/actions/operation';
 import { requestOptionsCollection } from '../../nodes/Komoju/actions/options.shared';
 import { runOperation } from '../../nodes/Komoju/actions/router';
 import { komojuApiError, markPossiblyProcessed } from '../../nodes/Komoju/transport/errors';
@@ -117,6 +117,36 @@ describe('the router', () => {
 		const [item] = (await run)[0];
 		expect(item.json.payment_details).toEqual({ type: 'bank_transfer', bank_name: 'Sandbox Bank', account_number: '7654321' });
 		expect(item.json.refund_requests).toEqual([{ id: 'rr_1', customer_name: 'ﾔﾏﾀﾞ', account_number: '••••456', status: 'pending' }]);
+	});
+
+	it('outputs an object with its file as the item’s binary data, stored by n8n; the object is checked and scrubbed as any other', async () => {
+		const stored: string[] = [];
+		const helpers = {
+			prepareBinaryData: async (content: Buffer, fileName: string, mimeType: string) => {
+				stored.push(fileName);
+				return { data: content.toString('base64'), fileName, mimeType };
+			},
+		};
+		const csv = Buffer.from('payment_id,amount\r\npay_1,1000\r\n');
+		const withFile = (object: IDataObject, fileName: string) => new ObjectWithFile(object, { property: 'report', fileName, mimeType: 'text/csv', content: csv });
+		const card = { type: 'credit_card', number: '4111111111111111', verification_value: '123', last_four_digits: '1111' };
+		const operation: Operation = {
+			option: { name: 'Get CSV', description: 'A stand-in operation that returns a file', action: 'Get a payment CSV' },
+			properties: [requestOptionsCollection()],
+			execute: async (item) =>
+				item.itemIndex === 0 ? withFile({ ...payment('a'), payment_details: card }, 'a.csv') : withFile({ id: 'cus_1', resource: 'customer' }, 'b.csv'),
+		};
+
+		const [[item]] = await runOperation.call(Object.assign(stubContext(1), { helpers }), operation, resource);
+		expect(item).toEqual({
+			json: { ...payment('a'), payment_details: { type: 'credit_card', last_four_digits: '1111' } },
+			binary: { report: { data: csv.toString('base64'), fileName: 'a.csv', mimeType: 'text/csv' } },
+			pairedItem: { item: 0 },
+		});
+
+		const notAPayment = runOperation.call(Object.assign(stubContext(2), { helpers }), operation, resource);
+		await expect(notAPayment).rejects.toThrow('JSON that is not a KOMOJU payment');
+		expect(stored).toEqual(['a.csv', 'a.csv']);
 	});
 
 	it('refuses an answer that is not the resource’s KOMOJU object', async () => {

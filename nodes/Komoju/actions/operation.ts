@@ -16,14 +16,31 @@ export interface ItemContext {
 	readonly idempotencyKey: string;
 }
 
+/** A file an operation outputs beside its object; the router stores it as the item's binary data. */
+export interface OutputFile {
+	/** The binary property it goes under, e.g. `data`. */
+	property: string;
+	fileName: string;
+	mimeType: string;
+	content: Buffer;
+}
+
+/** One KOMOJU object and a file that belongs to it (a settlement and its CSV). */
+export class ObjectWithFile {
+	constructor(
+		readonly object: IDataObject,
+		readonly file: OutputFile,
+	) {}
+}
+
 /** One operation, in its own file: the entry of the Operation dropdown, its fields, its work. */
 export interface Operation {
 	/** The Operation dropdown's entry; its value is the name the resource registers it under. */
 	option: Omit<INodePropertyOptions, 'value'> & { action: string; description: string };
 	/** Its fields; the resource shows them only for this operation. */
 	properties: INodeProperties[];
-	/** One item in, one KOMOJU object (or several) out. The router does the rest. */
-	execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject | IDataObject[]>;
+	/** One item in, one KOMOJU object (or several, or one with a file) out. The router does the rest. */
+	execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject | IDataObject[] | ObjectWithFile>;
 }
 
 /** One resource: the Resource dropdown's entry and its operations, by the value each is chosen with. */

@@ -1,4 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IBinaryKeyData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { scrubCardData } from '../helpers/redact';
 import { requireWholeNumber } from '../helpers/validation';
@@ -10,7 +16,7 @@ import {
 	type ProcessedItem,
 } from '../transport/errors';
 import { prepareItemContexts } from './items';
-import type { Operation, Resource } from './operation';
+import { ObjectWithFile, type Operation, type OutputFile, type Resource } from './operation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './options.shared';
 import { findOperation } from './resources';
 
@@ -37,6 +43,11 @@ function requireKomojuObjects(context: IExecuteFunctions, objects: IDataObject[]
 			throw unexpectedResponseError(context.getNode(), 200, `JSON that is not a KOMOJU ${expected}`, itemIndex);
 		}
 	}
+}
+
+/** The file as n8n binary data: n8n stores it (in memory, on disk or elsewhere, as the instance is set up). */
+async function binaryOf(context: IExecuteFunctions, file: OutputFile): Promise<IBinaryKeyData> {
+	return { [file.property]: await context.helpers.prepareBinaryData(file.content, file.fileName, file.mimeType) };
 }
 
 function readConcurrency(context: IExecuteFunctions): number {
@@ -71,10 +82,11 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 			const itemIndex = nextItem++;
 			try {
 				const result = await operation.execute.call(this, contexts.contextFor(itemIndex));
-				const objects = Array.isArray(result) ? result : [result];
+				const objects = result instanceof ObjectWithFile ? [result.object] : Array.isArray(result) ? result : [result];
 				requireKomojuObjects(this, objects, resource, itemIndex);
+				const binary = result instanceof ObjectWithFile ? await binaryOf(this, result.file) : undefined;
 				// The one place card data leaves: every output is scrubbed, whatever the operation.
-				outputs[itemIndex] = objects.map((json) => ({ json: scrubCardData(json), pairedItem: { item: itemIndex } }));
+				outputs[itemIndex] = objects.map((json) => ({ json: scrubCardData(json), ...(binary && { binary }), pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				if (continueOnFail) outputs[itemIndex] = [continueOnFailItem(error, itemIndex)];
 				else failures.push({ itemIndex, error });

@@ -55,6 +55,9 @@ interface FullResponse {
 	body: unknown;
 }
 
+/** How a 2xx answer's body is read: as KOMOJU's JSON, or as the bytes of a file (a settlement's CSV). */
+type BodyKind = 'json' | 'file';
+
 interface ConnectionSettings {
 	baseUrl: string;
 	apiVersion: string;
@@ -155,9 +158,14 @@ function parseBody(body: unknown): unknown {
 	}
 }
 
-type Attempt =
-	| { status: number; body: unknown }
-	| { failure: AttemptFailure; toError: (attempts: number) => NodeApiError };
+interface Answer {
+	status: number;
+	/** Parsed JSON (or text that is not JSON); for a file, the bytes as sent. */
+	body: unknown;
+	headers: IDataObject;
+}
+
+type Attempt = Answer | { failure: AttemptFailure; toError: (attempts: number) => NodeApiError };
 
 /** Sends the request once. HTTP and connection errors come back as a failure, never thrown. */
 async function sendOnce(
@@ -184,16 +192,19 @@ async function sendOnce(
 	}
 
 	const { statusCode } = response;
-	const body = parseBody(response.body);
-	if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body };
+	const headers = response.headers ?? {};
+	// A file is kept as bytes (a CSV may not be UTF-8); an error answer to it is still KOMOJU's JSON.
+	if (statusCode >= 200 && statusCode < 300 && Buffer.isBuffer(response.body)) return { status: statusCode, body: response.body, headers };
+	const body = parseBody(Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body);
+	if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body, headers };
 	if (statusCode >= 300 && statusCode < 400) {
-		const location = headerValue(response.headers ?? {}, 'location');
+		const location = headerValue(headers, 'location');
 		return { failure: { status: statusCode }, toError: () => redirectError(node, statusCode, location, options.url, itemIndex) };
 	}
 	return {
 		failure: {
 			status: statusCode,
-			retryAfter: headerValue(response.headers ?? {}, 'retry-after'),
+			retryAfter: headerValue(headers, 'retry-after'),
 			komojuCode: parseKomojuError(body).code,
 		},
 		toError: () => komojuApiError(node, statusCode, body, itemIndex),
@@ -209,7 +220,8 @@ async function sendWithRetries(
 	context: KomojuRequestContext,
 	request: KomojuRequest,
 	settings: RequestSettings,
-): Promise<{ status: number; body: unknown }> {
+	bodyKind: BodyKind = 'json',
+): Promise<Answer> {
 	const { baseUrl, apiVersion } = await connectionSettings(context);
 	const headers: IDataObject = {};
 	if (apiVersion) headers['X-KOMOJU-API-VERSION'] = apiVersion;
@@ -229,7 +241,7 @@ async function sendWithRetries(
 				headers: { ...headers },
 				qs: request.qs,
 				body: request.body,
-				json: true,
+				...(bodyKind === 'json' ? { json: true } : { json: false, encoding: 'arraybuffer' as const }),
 				timeout: settings.timeoutMs,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
@@ -300,11 +312,36 @@ export async function komojuApiRequestArray(
 	return body;
 }
 
-/** A KOMOJU call whose answer has no body to read (`POST /payments/{id}/refund_request`): any 2xx is success. */
-export async function komojuApiCommand(
+/**
+ * A KOMOJU call answered with a file (`GET /settlements/{id}/csv`): its bytes as sent, never
+ * parsed. A web page or JSON in its place (a login page, a proxy's answer) is refused.
+ */
+export async function komojuApiRequestFile(
+	this: KomojuRequestContext,
+	request: KomojuRequest,
+	settings: RequestSettings,
+): Promise<Buffer> {
+	const { status, body, headers } = await sendWithRetries(this, request, settings, 'file');
+	const contentType = headerValue(headers, 'content-type');
+	if (!Buffer.isBuffer(body) || /^\s*(text\/html|application\/json)\b/i.test(contentType ?? '')) {
+		throw unexpectedResponseError(this.getNode(), status, `a body of type ${contentType ?? 'unknown'} where a file belongs`, settings.itemIndex);
+	}
+	return body;
+}
+
+/**
+ * A KOMOJU call whose success has no body (`POST /chargeback_requests/{id}/accept` answers 204,
+ * `POST /payments/{id}/refund_request` nothing the node reads).
+ * JSON is accepted too; text that is not JSON is not KOMOJU's answer.
+ */
+export async function komojuApiRequestNoContent(
 	this: KomojuRequestContext,
 	request: KomojuRequest,
 	settings: RequestSettings,
 ): Promise<void> {
-	await sendWithRetries(this, request, settings);
+	const { status, body } = await sendWithRetries(this, request, settings);
+	if (typeof body === 'string') {
+		const error = unexpectedResponseError(this.getNode(), status, describeBody(body), settings.itemIndex);
+		throw request.idempotencyKey ? markPossiblyProcessed(error, request.idempotencyKey) : error;
+	}
 }

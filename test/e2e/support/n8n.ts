@@ -77,6 +77,8 @@ export function tail(text: string, lines = 40): string {
 /** One node's output items in a run: runData[node][run].data.main[output]. */
 export interface Item {
 	json: Json;
+	/** n8n's binary data of the item: where it is stored (`id`) and what it is, not its bytes. */
+	binary?: Record<string, { id?: string; data?: string; fileName?: string; mimeType?: string; fileExtension?: string; fileSize?: string }>;
 	pairedItem?: { item: number; input?: number } | Array<{ item: number }>;
 	error?: Json;
 }
@@ -252,6 +254,13 @@ export class N8nApi {
 			if (status === wanted || Date.now() > deadline) return status;
 			await sleep(100);
 		}
+	}
+
+	/** A binary file of an execution, as the editor downloads it (`GET /rest/binary-data`). */
+	async binaryData(id: string): Promise<Buffer> {
+		const response = await fetch(`${this.baseUrl}/rest/binary-data?id=${encodeURIComponent(id)}&action=download`, { headers: { Cookie: this.cookie } });
+		if (response.status !== 200) throw new Error(`GET /rest/binary-data?id=${id}: ${response.status} ${await response.text()}`);
+		return Buffer.from(await response.arrayBuffer());
 	}
 
 	/** Ids of a workflow's executions, newest first. */

@@ -54,6 +54,18 @@ export function basicAuth(key: string): string {
 	return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }
 
+/** A `/__sandbox` control call; throws unless it answers `expected`. */
+export async function sandboxControl<T>(sandboxUrl: string, method: string, path: string, body: unknown, expected: number): Promise<T> {
+	const response = await fetch(`${sandboxUrl}/__sandbox${path}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (response.status !== expected) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
+	return (text ? JSON.parse(text) : undefined) as T;
+}
+
 export class SandboxClient {
 	constructor(readonly url: string) {}
 
@@ -103,7 +115,7 @@ export class SandboxClient {
 		return (await this.control<{ payments: Array<Record<string, unknown>> }>('GET', '/state')).payments;
 	}
 
-	/** Moves the sandbox clock; slip payments (konbini, bank transfer, pay-easy) past their deadline expire. */
+	/** Moves the sandbox clock (payments, settlements, … are dated by it); slip payments past their deadline expire. */
 	async advanceClock(ms: number): Promise<void> {
 		await this.control('POST', '/clock', { advanceMs: ms });
 	}
@@ -169,6 +181,30 @@ export class SandboxClient {
 
 	async getToken(id: string): Promise<SecureToken> {
 		return (await this.api<SecureToken>('GET', `/secure_tokens/${id}`)).body;
+	}
+
+	/** Settles what is unsettled in JPY, as KOMOJU's payout would; undefined when there is nothing to settle. */
+	async settle(): Promise<{ id: string; reference: string; created_at: string } | undefined> {
+		const response = await fetch(`${this.url}/__sandbox/settle`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		if (response.status === 400) return undefined;
+		if (response.status !== 201) throw new Error(`sandbox POST /settle: ${response.status} ${await response.text()}`);
+		return (await response.json()) as { id: string; reference: string; created_at: string };
+	}
+
+	/** The sandbox's settlements, each with the ids of the payments its CSV lists. */
+	async settlements(): Promise<Array<{ id: string; payments: string[] }>> {
+		return (await this.control<{ settlements: Array<{ id: string; payments: string[] }> }>('GET', '/state')).settlements;
+	}
+
+	async billSubscription(id: string): Promise<{ events: string[] }> {
+		return await this.control('POST', `/subscriptions/${id}/bill`, {});
+	}
+
+	/** The settlement's CSV as KOMOJU answers it. */
+	async settlementCsv(id: string): Promise<Buffer> {
+		const response = await fetch(`${this.url}/api/v1/settlements/${id}/csv`, { headers: { Authorization: basicAuth(SECRET_KEY) } });
+		if (response.status !== 200) throw new Error(`GET /settlements/${id}/csv: ${response.status}`);
+		return Buffer.from(await response.arrayBuffer());
 	}
 }
 

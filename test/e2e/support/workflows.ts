@@ -137,11 +137,11 @@ export function credentialsFor(env: { sandboxUrl: string; secretKey: string; smt
 	];
 }
 
-function node(name: string, type: string, typeVersion: number, parameters: Json, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function node(name: string, type: string, typeVersion: number, parameters: Json, extra: Partial<WorkflowNode> = {}): WorkflowNode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
-function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<[string, string, number?]>): WorkflowJson {
+export function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<[string, string, number?]>): WorkflowJson {
 	nodes.forEach((n, index) => (n.position = [index * 220, 0]));
 	const connections: Json = {};
 	for (const [from, to, output = 0] of links) {
@@ -152,12 +152,12 @@ function workflow(id: string, name: string, nodes: WorkflowNode[], links: Array<
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
-const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1, {});
+export const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1, {});
 
-const code = (name: string, items: Json[]) =>
+export const code = (name: string, items: Json[]) =>
 	node(name, 'n8n-nodes-base.code', 2, { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })), null, 2)};` });
 
-const komoju = (name: string, parameters: Json, credential = CREDENTIALS.komoju, extra: Partial<WorkflowNode> = {}) =>
+export const komoju = (name: string, parameters: Json, credential = CREDENTIALS.komoju, extra: Partial<WorkflowNode> = {}) =>
 	node(name, KOMOJU, 1, { resource: 'secureToken', ...parameters }, { credentials: { komojuApi: credential }, ...extra });
 
 const cardCreate = (overrides: Json = {}) => ({
@@ -189,6 +189,34 @@ const set = (name: string, fields: Record<string, string>) =>
 		},
 		options: {},
 	});
+
+/**
+ * A card typed into a form → Token Create → Customer Create from the token: a saved customer whose
+ * card number reached KOMOJU once, in Token Create.
+ */
+export function savedCustomerSteps(email: string): WorkflowNode[] {
+	return [
+		code('Card from a form', [{ number: CARDS.regular, cvc: '123', email }]),
+		komoju('Token Create', {
+			resource: 'token',
+			operation: 'create',
+			cardNumber: '={{ $json.number }}',
+			expiryMonth: 9,
+			expiryYear: FUTURE_YEAR,
+			verificationValue: '={{ $json.cvc }}',
+			tokenFields: { currency: 'JPY' },
+			options: {},
+		}),
+		komoju('Customer Create', {
+			resource: 'customer',
+			operation: 'create',
+			cardSource: 'token',
+			tokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			customerFields: { email: "={{ $('Card from a form').item.json.email }}", currency: 'JPY' },
+			options: {},
+		}),
+	];
+}
 
 export const ITEMS_ORDERS = [
 	{ order: 'A-1', amount: 1000, card: CARDS.frictionlessOk, month: 8 },
@@ -520,25 +548,7 @@ export function testWorkflows(env: { sandboxUrl: string; fixtures: Fixtures }): 
 			'e2e: every resource and operation of the KOMOJU node',
 			[
 				manualTrigger(),
-				code('Card from a form', [{ number: CARDS.regular, cvc: '123', email: 'aiko@example.com' }]),
-				komoju('Token Create', {
-					resource: 'token',
-					operation: 'create',
-					cardNumber: '={{ $json.number }}',
-					expiryMonth: 9,
-					expiryYear: FUTURE_YEAR,
-					verificationValue: '={{ $json.cvc }}',
-					tokenFields: { currency: 'JPY' },
-					options: {},
-				}),
-				komoju('Customer Create', {
-					resource: 'customer',
-					operation: 'create',
-					cardSource: 'token',
-					tokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					customerFields: { email: "={{ $('Card from a form').item.json.email }}", currency: 'JPY' },
-					options: {},
-				}),
+				...savedCustomerSteps('aiko@example.com'),
 				komoju('Customer Update', {
 					resource: 'customer',
 					operation: 'update',

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { maximumAmountOptions, requestOptionsCollection } from '../options.shared';
-import { apiPath, komojuApiCommand, komojuApiRequest } from '../../transport';
+import { apiPath, komojuApiRequestNoContent, komojuApiRequest } from '../../transport';
 import { amountChoiceProperties, paymentIdField, prepareMoneyMovement } from './payment.shared';
 import type { ItemContext, Operation } from '../operation';
 
@@ -137,7 +137,7 @@ function readBankAccount(this: IExecuteFunctions, itemIndex: number): IDataObjec
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject> {
 	const account = readBankAccount.call(this, item.itemIndex);
 	const { paymentId, amount } = await prepareMoneyMovement.call(this, item, 'refundRequest');
-	await komojuApiCommand.call(
+	await komojuApiRequestNoContent.call(
 		this,
 		{ method: 'POST', path: apiPath('payments', paymentId, 'refund_request'), body: { amount, ...account }, idempotencyKey: item.idempotencyKey },
 		item.settings,
