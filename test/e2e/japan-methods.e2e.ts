@@ -180,7 +180,9 @@ describe('the other operations, and the Payment Method dropdown', () => {
 		expect(payment.json).toMatchObject({ status: 'authorized', total: 1500, payment_details: { type: 'konbini', store: 'family-mart' } });
 		const [create] = await sandbox.apiRequests('POST', '/api/v1/payments');
 		expect(create.body.payment_details).toEqual({ type: 'konbini', store: 'family-mart', email: 'aiko@example.com', phone: '08011112222', expiry_days: 5 });
-		expect(nodeOutput(run, 'Barcode').map((item) => item.json.status)).toEqual(['ready']);
+		const [barcode] = nodeOutput(run, 'Barcode');
+		expect(barcode.json.status).toBe('ready');
+		expect(barcode.binary?.data).toMatchObject({ fileName: `konbini-barcode-${payment.json.id}.png`, mimeType: 'image/png' });
 		expect(await sandbox.apiRequests('GET', `/api/v1/barcodes/${payment.json.id}`)).toHaveLength(1);
 		const methods = nodeOutput(run, 'Payment methods').map((item) => item.json.type_slug);
 		expect([...methods].sort()).toEqual(['credit_card', ...PAYMENT_METHODS.map((method) => method.type)].sort());

@@ -151,11 +151,17 @@ describe('a konbini payment paid at the store, then paid back', () => {
 });
 
 describe('Konbini Barcode → Get and Payment Method → Get Many', () => {
-	it('gets the barcode of a konbini payment', async () => {
+	it('gets the barcode of a konbini payment, with the image as binary data', async () => {
 		const payment = await konbiniPayment();
 		const result = await runKomoju(sandbox, { resource: 'barcode', operation: 'get', paymentId: payment.id, options: {} });
 		expect(result.error?.message).toBeUndefined();
-		expect(result.resultOf('KOMOJU')[0].json).toMatchObject({ status: 'ready', image: expect.any(String), expires_at: expect.any(String) });
+		const [item] = result.resultOf('KOMOJU');
+		expect(item.json).toMatchObject({ status: 'ready', image: expect.any(String), expires_at: expect.any(String) });
+		// The same PNG as a file, to attach to an email: its bytes start with PNG's signature.
+		expect(item.binary?.data).toMatchObject({ fileName: `konbini-barcode-${payment.id}.png`, mimeType: 'image/png' });
+		const png = Buffer.from(item.binary!.data.data, 'base64');
+		expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+		expect(png.toString('base64')).toBe(item.json.image);
 	});
 
 	it('lists the enabled methods: every method the node offers for JPY is one of them, and nothing else KOMOJU has for JPY is missing', async () => {
