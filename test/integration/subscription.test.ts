@@ -78,6 +78,7 @@ describe('Subscription → Create', () => {
 		['an amount above Maximum Amount', { amount: 5001, options: { maximumAmount: 5000, maximumAmountCurrency: 'JPY' } }, /subscription charge of 5,001 JPY is above the node’s Maximum Amount of 5,000 JPY/],
 		['a currency other than Maximum Amount’s', { currency: 'USD', options: { maximumAmount: 5000, maximumAmountCurrency: 'JPY' } }, /in USD, but the node’s Maximum Amount is set in JPY/],
 		['a decimal amount', { amount: 10.5, currency: 'USD' }, /Amount must be a whole number/],
+		['an amount of 0', { amount: 0 }, /^Amount must be a whole number of 1 or more, got 0$/],
 		['a period KOMOJU does not have', { period: 'daily' }, /Period must be weekly, monthly or yearly, got "daily"/],
 		['an empty customer ID', { customerId: ' ' }, /Customer ID/],
 		['a metadata key over 30 characters', { additionalFields: { metadata: { entries: [{ key: 'k'.repeat(31), value: 'v' }] } } }, /longer than KOMOJU’s 30/],

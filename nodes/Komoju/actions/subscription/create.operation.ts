@@ -54,7 +54,8 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const node = this.getNode();
 	const customer = readId(this, itemIndex, 'customerId', 'Customer ID');
 	const currency = requireCurrency(node, itemIndex, this.getNodeParameter('currency', itemIndex));
-	const amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency);
+	// A charge of nothing every period is never what is meant.
+	const amount = requireAmountIn(node, itemIndex, this.getNodeParameter('amount', itemIndex), currency, 'Amount', 1);
 	const period = requirePeriod(this, itemIndex);
 	const { metadata } = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { customer, amount, currency, period };
