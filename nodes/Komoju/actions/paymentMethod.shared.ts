@@ -7,7 +7,6 @@ import {
 	paymentMethodSpec,
 	typesWithField,
 	type MethodField,
-	type PaymentFlow,
 } from '../helpers/payment-methods';
 
 /** A payment_details key as a parameter name: `given_name_kana` → `givenNameKana`. */
@@ -78,8 +77,8 @@ export function paymentMethodProperties(): INodeProperties[] {
 	];
 }
 
-/** The item's `payment_details` for the chosen method, and how the customer completes it. */
-export function readMethodPaymentDetails(this: IExecuteFunctions, itemIndex: number): { details: IDataObject; flow: PaymentFlow | undefined } {
+/** The item's `payment_details` for the chosen method, its fields checked. */
+export function readMethodPaymentDetails(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const type = String(this.getNodeParameter('paymentMethod', itemIndex, '')).trim();
 	const method = paymentMethodSpec(type);
 	const required: Record<string, unknown> = {};
@@ -87,5 +86,5 @@ export function readMethodPaymentDetails(this: IExecuteFunctions, itemIndex: num
 	const given = this.getNodeParameter('methodFields', itemIndex, {}) as IDataObject;
 	const optional: Record<string, unknown> = {};
 	for (const entry of [...(method?.optional ?? []), ...ADDRESS_FIELDS]) optional[entry.key] = given[camelCase(entry.key)];
-	return { details: methodPaymentDetails(this.getNode(), itemIndex, type, required, optional), flow: method?.flow };
+	return methodPaymentDetails(this.getNode(), itemIndex, type, required, optional);
 }

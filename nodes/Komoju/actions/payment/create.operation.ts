@@ -139,7 +139,7 @@ function paymentSourceFields(this: IExecuteFunctions, itemIndex: number): IDataO
 		case 'customer':
 			return { customer: byId('customerId', 'Customer ID') };
 		case 'method':
-			return { payment_details: readMethodPaymentDetails.call(this, itemIndex).details };
+			return { payment_details: readMethodPaymentDetails.call(this, itemIndex) };
 		default:
 			return { payment_details: readCardDetails.call(this, itemIndex) };
 	}
