@@ -73,6 +73,14 @@ export class KomojuApi implements ICredentialType {
 						'KOMOJU rejected the key. Use the secret key (not the publishable key) from the KOMOJU dashboard, and check the Base URL.',
 				},
 			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'This key may not read payments: it is probably the publishable key (pk_…). Use the secret key (sk_…) from the KOMOJU dashboard.',
+				},
+			},
 		],
 	};
 }

@@ -93,7 +93,7 @@ export class KomojuTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'KOMOJU has no API for webhooks: in the KOMOJU dashboard (Manage → Webhooks) create a webhook with this node’s Production URL and the secret token stored in the credential, and subscribe it to the events below.',
+					'KOMOJU has no API for webhooks: in the KOMOJU dashboard (Manage → Webhooks) create a webhook with this node’s Production URL and the secret token stored in the credential, and subscribe it to the events below, then publish the workflow. While you build it, “Execute step” listens on the Test URL instead: point a second KOMOJU webhook there to see a delivery in the editor.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

@@ -60,7 +60,7 @@ it('examples/ holds the example workflows', () => {
 	]);
 });
 
-it('serves each KOMOJU node’s light and dark icon, the one pair in icons/', async () => {
+it('serves each KOMOJU node’s light and dark icon (the one pair in icons/) and its search aliases', async () => {
 	const komojuNodes = nodeTypes.filter((description) => description.name.startsWith('n8n-nodes-komoju.'));
 	expect(komojuNodes.map((description) => description.name).sort()).toEqual([
 		'n8n-nodes-komoju.komoju',
@@ -76,6 +76,9 @@ it('serves each KOMOJU node’s light and dark icon, the one pair in icons/', as
 			light: 'icons/n8n-nodes-komoju/dist/icons/komoju.svg',
 			dark: 'icons/n8n-nodes-komoju/dist/icons/komoju.dark.svg',
 		});
+		// The nodes panel's search reads the codex aliases n8n serves with each type.
+		const aliases = ((description as { codex?: { alias?: string[] } }).codex?.alias ?? []).map((alias) => alias.toLowerCase());
+		expect({ node: description.name, konbini: aliases.includes('konbini'), payment: aliases.includes('payment') }).toEqual({ node: description.name, konbini: true, payment: true });
 		for (const url of [light, dark]) {
 			const response = await n8n.request('GET', `/${url}`);
 			expect({ url, status: response.status, svg: response.text.includes('<svg') }).toEqual({ url, status: 200, svg: true });

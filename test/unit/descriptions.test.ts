@@ -166,3 +166,53 @@ describe('the node description’s invariants', () => {
 		}
 	});
 });
+
+/** The editor's texts that a new user tripped over (issue 13), read as n8n gets them. */
+describe('the editor’s texts', () => {
+	it('spell authorized as KOMOJU does, everywhere in the node', async () => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		expect(JSON.stringify(new Komoju().description)).not.toMatch(/authoris/i);
+	});
+
+	it('suggest the name n8n gives a Secure Token → Create node in Get’s placeholder', async () => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		type Property = { name: string; displayOptions?: { show?: Record<string, unknown[]> }; options?: Array<{ value?: string; action?: string }>; modes?: Array<{ placeholder?: string }> };
+		const properties = new Komoju().description.properties as Property[];
+		const dropdown = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('secureToken'))!;
+		const createAction = dropdown.options!.find((option) => option.value === 'create')!.action!;
+		const idField = properties.find((p) => p.name === 'secureTokenId' && p.displayOptions?.show?.operation?.includes('get'))!;
+		expect(idField.modes![0].placeholder).toContain(`$('${createAction}')`);
+	});
+
+	it('tell the KOMOJU Trigger’s user about both its Production URL and the Test URL that “Execute step” listens on', async () => {
+		const { KomojuTrigger } = await import('../../nodes/Komoju/KomojuTrigger.node');
+		const notice = new KomojuTrigger().description.properties.find((p) => p.type === 'notice')!;
+		expect(notice.displayName).toContain('Production URL');
+		expect(notice.displayName).toContain('Test URL');
+	});
+
+	it('list trigger events by readable names, KOMOJU’s type kept as the value', async () => {
+		const { eventOptions } = await import('../../nodes/Komoju/triggers/events');
+		expect(eventOptions[0]).toMatchObject({ name: 'All Events', value: '*' });
+		expect(eventOptions.find((option) => option.value === 'payment.refund.created')).toMatchObject({ name: 'Payment Refund Created' });
+		expect(eventOptions.filter((option) => /[.*]/.test(option.name))).toEqual([]);
+	});
+
+	it('explain a publishable key’s 403 in the credential test as well as a wrong key’s 401', async () => {
+		const { KomojuApi } = await import('../../credentials/KomojuApi.credentials');
+		const rules = new KomojuApi().test.rules as Array<{ properties: { value: number; message: string } }>;
+		expect(rules.map((rule) => rule.properties.value)).toEqual([401, 403]);
+		expect(rules[1].properties.message).toMatch(/publishable key/);
+	});
+
+	it('let the nodes panel find each node by the topics people search for', () => {
+		const { readFileSync } = require('node:fs') as typeof import('node:fs');
+		for (const file of ['Komoju', 'KomojuTrigger', 'KomojuEventsTrigger']) {
+			const codex = JSON.parse(readFileSync(`${__dirname}/../../nodes/Komoju/${file}.node.json`, 'utf8')) as { alias?: string[] };
+			const aliases = (codex.alias ?? []).map((alias) => alias.toLowerCase());
+			for (const topic of ['payment', 'konbini', 'paypay', 'jpy']) expect({ file, topic, found: aliases.some((alias) => alias.includes(topic)) }).toEqual({ file, topic, found: true });
+		}
+		const action = JSON.parse(readFileSync(`${__dirname}/../../nodes/Komoju/Komoju.node.json`, 'utf8')) as { alias: string[] };
+		for (const topic of ['3d secure', 'credit card']) expect(action.alias.map((alias) => alias.toLowerCase())).toContain(topic);
+	});
+});

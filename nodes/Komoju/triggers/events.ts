@@ -26,9 +26,17 @@ const EVENT_TYPES: Array<[value: string, description: string]> = [
 	['subscription.suspended', 'A subscription was suspended'],
 ];
 
+/** "payment.refund.created" → "Payment Refund Created", as the editor lists it; the value stays KOMOJU's type. */
+function readableEventName(type: string): string {
+	return type
+		.split(/[._]/)
+		.map((word) => word[0].toUpperCase() + word.slice(1))
+		.join(' ');
+}
+
 export const eventOptions: INodePropertyOptions[] = [
-	{ name: '*', value: ALL_EVENTS, description: 'Every event except ping' },
-	...EVENT_TYPES.map(([value, description]) => ({ name: value, value, description })),
+	{ name: 'All Events', value: ALL_EVENTS, description: 'Every event except ping' },
+	...EVENT_TYPES.map(([value, description]) => ({ name: readableEventName(value), value, description: `${description} (${value})` })),
 ];
 
 /**

@@ -4,7 +4,7 @@ import { paymentIdField } from './payment.shared';
 export const { option, properties, execute } = objectOperation({
 	option: {
 		name: 'Cancel',
-		description: 'Cancel a pending or authorised payment so it can no longer be captured. Releases the hold; moves no money.',
+		description: 'Cancel a pending or authorized payment so it can no longer be captured. Releases the hold; moves no money.',
 		action: 'Cancel a payment',
 	},
 	idField: paymentIdField,

@@ -8,7 +8,7 @@ import type { ItemContext, Operation } from '../operation';
 export const option: Operation['option'] = {
 	name: 'Capture',
 	description:
-		'MOVES MONEY: take an authorised payment, in full or in part. Only authorised payments can be captured.',
+		'MOVES MONEY: take an authorized payment, in full or in part. Only authorized payments can be captured.',
 	action: 'Capture a payment',
 };
 

@@ -22,7 +22,7 @@ const showFor = (source: string) => ({ show: { paymentSource: [source] } });
 export const option: Operation['option'] = {
 	name: 'Create',
 	description:
-		'MOVES MONEY: charge a verified secure token, a token, a saved customer or a card. With Capture off, only authorises.',
+		'MOVES MONEY: charge a verified secure token, a token, a saved customer or a card. With Capture off, only authorizes.',
 	action: 'Create a payment',
 };
 
@@ -79,7 +79,7 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to take the money now. Off: the card is only authorised, and Payment → Capture (or Cancel) decides later.',
+			'Whether to take the money now. Off: the card is only authorized, and Payment → Capture (or Cancel) decides later.',
 	},
 	{
 		displayName: 'Additional Fields',

@@ -54,7 +54,8 @@ export const properties: INodeProperties[] = [
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: "e.g. {{ $('Create secure token').item.json.id }}",
+				// n8n names a node added from the nodes panel after its action.
+				placeholder: "e.g. {{ $('Create a secure token').item.json.id }}",
 			},
 		],
 	},

@@ -141,7 +141,7 @@ export const properties: INodeProperties[] = [
 						default: 'auto',
 						options: [
 							{ name: 'Auto', value: 'auto', description: 'Take the money when the customer pays' },
-							{ name: 'Manual', value: 'manual', description: 'Only authorise; Payment → Capture takes the money later' },
+							{ name: 'Manual', value: 'manual', description: 'Only authorize; Payment → Capture takes the money later' },
 						],
 					},
 					{ displayName: 'External Order Number', name: 'externalOrderNum', type: 'string', default: '' },
