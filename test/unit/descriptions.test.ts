@@ -205,6 +205,50 @@ describe('the editor’s texts', () => {
 		expect(rules[1].properties.message).toMatch(/publishable key/);
 	});
 
+	// Every field of the node, nested ones included, with the resource/operation it shows for.
+	type Field = { name: string; displayName: string; type: string; default?: unknown; required?: boolean; placeholder?: string; displayOptions?: { show?: Record<string, unknown[]>; hide?: Record<string, unknown[]> }; options?: unknown[]; values?: unknown[] };
+	const allFields = async (): Promise<Array<{ path: string; field: Field }>> => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const found: Array<{ path: string; field: Field }> = [];
+		const walk = (fields: unknown[] | undefined, path: string) => {
+			for (const field of (fields ?? []) as Field[]) {
+				if (typeof field !== 'object' || field === null || !('name' in field) || !('type' in field)) {
+					walk((field as Field | null)?.values, path); // a fixedCollection's group
+					continue;
+				}
+				found.push({ path: `${path}${field.name}`, field });
+				walk(field.options, `${path}${field.name}.`);
+				walk(field.values, `${path}${field.name}.`);
+			}
+		};
+		walk(new Komoju().description.properties, '');
+		return found;
+	};
+	const optionsOf = async (resource: string, operation: string): Promise<Field[]> => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const collection = (new Komoju().description.properties as Field[]).find(
+			(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+		)!;
+		return collection.options as Field[];
+	};
+
+	it('leave the card expiry empty (no 1/2030 sent for a card that has another), still required', async () => {
+		const expiries = (await allFields()).filter(({ field }) => ['expiryMonth', 'expiryYear'].includes(field.name));
+		expect(expiries.length).toBeGreaterThanOrEqual(4); // secure token, payment, token, customer cards
+		for (const { path, field } of expiries) expect({ path, default: field.default, required: field.required, placeholder: typeof field.placeholder }).toEqual({ path, default: null, required: true, placeholder: 'string' });
+	});
+
+	it('pre-fill no amount with 0, a value almost never meant; Maximum Amount keeps 0 = no limit', async () => {
+		// The sums of money a call moves or caps (Paidy's optional buyer profile, e.g. Customer Last
+		// Order Amount, is not one: 0 is a real answer there).
+		const amounts = (await allFields()).filter(({ field }) => field.type === 'number' && ['amount', 'taxAmount', 'maximumAmount'].includes(field.name));
+		expect(amounts.filter(({ field }) => field.name === 'amount').length).toBeGreaterThanOrEqual(6); // secure token, payment, session (+ line item), subscription, capture, refund
+		for (const { path, field } of amounts.filter(({ field }) => field.name !== 'maximumAmount')) {
+			expect({ path, default: field.default, placeholder: field.placeholder }).toEqual({ path, default: null, placeholder: expect.stringMatching(/^e\.g\. \d+$/) });
+		}
+		for (const { field } of amounts.filter(({ field }) => field.name === 'maximumAmount')) expect(field.default).toBe(0);
+	});
+
 	it('let the nodes panel find each node by the topics people search for', () => {
 		const { readFileSync } = require('node:fs') as typeof import('node:fs');
 		for (const file of ['Komoju', 'KomojuTrigger', 'KomojuEventsTrigger']) {
