@@ -249,6 +249,51 @@ describe('the editor’s texts', () => {
 		for (const { field } of amounts.filter(({ field }) => field.name === 'maximumAmount')) expect(field.default).toBe(0);
 	});
 
+	it('offer an option that depends on another option of the same collection only once that one is set', async () => {
+		const { NodeHelpers } = await import('n8n-workflow');
+		// The editor's rule for an option of a collection: displayOptions read its sibling values.
+		const shown = (option: Field, siblings: Record<string, unknown>) => NodeHelpers.displayParameter(siblings as never, option as never, null, null);
+		const byName = (options: Field[], name: string) => options.find((option) => option.name === name)!;
+
+		const tokenGet = await optionsOf('secureToken', 'get');
+		for (const name of ['waitTimeout', 'pollInterval']) {
+			const option = byName(tokenGet, name);
+			expect([shown(option, {}), shown(option, { waitForFinalStatus: false }), shown(option, { waitForFinalStatus: true })]).toEqual([false, false, true]);
+		}
+		expect(shown(byName(tokenGet, 'waitForFinalStatus'), {})).toBe(true);
+
+		for (const [resource, operation] of [['payment', 'create'], ['payment', 'capture'], ['payment', 'refund'], ['session', 'create']]) {
+			const currency = byName(await optionsOf(resource, operation), 'maximumAmountCurrency');
+			expect({ resource, operation, shown: [{}, { maximumAmount: 0 }, { maximumAmount: 5000 }, { maximumAmount: '={{ $json.max }}' }].map((siblings) => shown(currency, siblings)) }).toEqual({
+				resource,
+				operation,
+				shown: [false, false, true, true],
+			});
+		}
+
+		// Wait Until Ready is on while it is not added: its timeout goes only once it is turned off.
+		const barcodeTimeout = byName(await optionsOf('barcode', 'get'), 'waitTimeout');
+		expect([shown(barcodeTimeout, {}), shown(barcodeTimeout, { waitUntilReady: true }), shown(barcodeTimeout, { waitUntilReady: false })]).toEqual([true, true, false]);
+	});
+
+	it('keep the saved values of dependent options when their parent is set, as n8n reads them to run', async () => {
+		const { NodeHelpers } = await import('n8n-workflow');
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const description = new Komoju().description;
+		const run = (parameters: Record<string, unknown>) =>
+			NodeHelpers.getNodeParameters(description.properties, parameters as never, true, false, null, description) as { options: Record<string, unknown> };
+		expect(run({ resource: 'secureToken', operation: 'get', options: { waitForFinalStatus: true, waitTimeout: 30, pollInterval: 2 } }).options).toEqual({
+			waitForFinalStatus: true,
+			waitTimeout: 30,
+			pollInterval: 2,
+		});
+		expect(run({ resource: 'payment', operation: 'refund', options: { maximumAmount: 5000, maximumAmountCurrency: 'USD' } }).options).toEqual({
+			maximumAmount: 5000,
+			maximumAmountCurrency: 'USD',
+		});
+		expect(run({ resource: 'barcode', operation: 'get', options: { waitTimeout: 120 } }).options).toEqual({ waitTimeout: 120 });
+	});
+
 	it('let the nodes panel find each node by the topics people search for', () => {
 		const { readFileSync } = require('node:fs') as typeof import('node:fs');
 		for (const file of ['Komoju', 'KomojuTrigger', 'KomojuEventsTrigger']) {
