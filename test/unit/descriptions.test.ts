@@ -294,6 +294,14 @@ describe('the editor’s texts', () => {
 		expect(run({ resource: 'barcode', operation: 'get', options: { waitTimeout: 120 } }).options).toEqual({ waitTimeout: 120 });
 	});
 
+	it('say in the webhook credential that its Test checks only the secret’s form, KOMOJU not contacted', async () => {
+		const { KomojuWebhookApi } = await import('../../credentials/KomojuWebhookApi.credentials');
+		const { WEBHOOK_SECRET_NOT_CONTACTED } = await import('../../nodes/Komoju/KomojuTrigger.node');
+		const notice = new KomojuWebhookApi().properties.find((p) => p.type === 'notice')!;
+		expect(notice.displayName).toMatch(/only checks the secret’s form/);
+		expect(WEBHOOK_SECRET_NOT_CONTACTED).toMatch(/Only the form of the secret was checked.*KOMOJU was not contacted/);
+	});
+
 	it('let the nodes panel find each node by the topics people search for', () => {
 		const { readFileSync } = require('node:fs') as typeof import('node:fs');
 		for (const file of ['Komoju', 'KomojuTrigger', 'KomojuEventsTrigger']) {
