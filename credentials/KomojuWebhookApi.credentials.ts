@@ -24,5 +24,12 @@ export class KomojuWebhookApi implements ICredentialType {
 			description:
 				'The secret token of the webhook in the KOMOJU dashboard (Manage → Webhooks). Deliveries whose X-Komoju-Signature does not match it are rejected.',
 		},
+		{
+			displayName:
+				'KOMOJU has no API that checks a webhook secret, so this credential’s Test only checks the secret’s form and never contacts KOMOJU; n8n then shows “Couldn’t connect with these settings” with that explanation. To confirm the secret, send a ping from the KOMOJU dashboard (Manage → Webhooks) to the trigger’s URL.',
+			name: 'checkNotice',
+			type: 'notice',
+			default: '',
+		},
 	];
 }

@@ -205,6 +205,103 @@ describe('the editor’s texts', () => {
 		expect(rules[1].properties.message).toMatch(/publishable key/);
 	});
 
+	// Every field of the node, nested ones included, with the resource/operation it shows for.
+	type Field = { name: string; displayName: string; type: string; default?: unknown; required?: boolean; placeholder?: string; displayOptions?: { show?: Record<string, unknown[]>; hide?: Record<string, unknown[]> }; options?: unknown[]; values?: unknown[] };
+	const allFields = async (): Promise<Array<{ path: string; field: Field }>> => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const found: Array<{ path: string; field: Field }> = [];
+		const walk = (fields: unknown[] | undefined, path: string) => {
+			for (const field of (fields ?? []) as Field[]) {
+				if (typeof field !== 'object' || field === null || !('name' in field) || !('type' in field)) {
+					walk((field as Field | null)?.values, path); // a fixedCollection's group
+					continue;
+				}
+				found.push({ path: `${path}${field.name}`, field });
+				walk(field.options, `${path}${field.name}.`);
+				walk(field.values, `${path}${field.name}.`);
+			}
+		};
+		walk(new Komoju().description.properties, '');
+		return found;
+	};
+	const optionsOf = async (resource: string, operation: string): Promise<Field[]> => {
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const collection = (new Komoju().description.properties as Field[]).find(
+			(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+		)!;
+		return collection.options as Field[];
+	};
+
+	it('leave the card expiry empty (no 1/2030 sent for a card that has another), still required', async () => {
+		const expiries = (await allFields()).filter(({ field }) => ['expiryMonth', 'expiryYear'].includes(field.name));
+		expect(expiries.length).toBeGreaterThanOrEqual(4); // secure token, payment, token, customer cards
+		for (const { path, field } of expiries) expect({ path, default: field.default, required: field.required, placeholder: typeof field.placeholder }).toEqual({ path, default: null, required: true, placeholder: 'string' });
+	});
+
+	it('pre-fill no amount with 0, a value almost never meant; Maximum Amount keeps 0 = no limit', async () => {
+		// The sums of money a call moves or caps (Paidy's optional buyer profile, e.g. Customer Last
+		// Order Amount, is not one: 0 is a real answer there).
+		const amounts = (await allFields()).filter(({ field }) => field.type === 'number' && ['amount', 'taxAmount', 'maximumAmount'].includes(field.name));
+		expect(amounts.filter(({ field }) => field.name === 'amount').length).toBeGreaterThanOrEqual(6); // secure token, payment, session (+ line item), subscription, capture, refund
+		for (const { path, field } of amounts.filter(({ field }) => field.name !== 'maximumAmount')) {
+			expect({ path, default: field.default, placeholder: field.placeholder }).toEqual({ path, default: null, placeholder: expect.stringMatching(/^e\.g\. \d+$/) });
+		}
+		for (const { field } of amounts.filter(({ field }) => field.name === 'maximumAmount')) expect(field.default).toBe(0);
+	});
+
+	it('offer an option that depends on another option of the same collection only once that one is set', async () => {
+		const { NodeHelpers } = await import('n8n-workflow');
+		// The editor's rule for an option of a collection: displayOptions read its sibling values.
+		const shown = (option: Field, siblings: Record<string, unknown>) => NodeHelpers.displayParameter(siblings as never, option as never, null, null);
+		const byName = (options: Field[], name: string) => options.find((option) => option.name === name)!;
+
+		const tokenGet = await optionsOf('secureToken', 'get');
+		for (const name of ['waitTimeout', 'pollInterval']) {
+			const option = byName(tokenGet, name);
+			expect([shown(option, {}), shown(option, { waitForFinalStatus: false }), shown(option, { waitForFinalStatus: true })]).toEqual([false, false, true]);
+		}
+		expect(shown(byName(tokenGet, 'waitForFinalStatus'), {})).toBe(true);
+
+		for (const [resource, operation] of [['payment', 'create'], ['payment', 'capture'], ['payment', 'refund'], ['session', 'create']]) {
+			const currency = byName(await optionsOf(resource, operation), 'maximumAmountCurrency');
+			expect({ resource, operation, shown: [{}, { maximumAmount: 0 }, { maximumAmount: 5000 }, { maximumAmount: '={{ $json.max }}' }].map((siblings) => shown(currency, siblings)) }).toEqual({
+				resource,
+				operation,
+				shown: [false, false, true, true],
+			});
+		}
+
+		// Wait Until Ready is on while it is not added: its timeout goes only once it is turned off.
+		const barcodeTimeout = byName(await optionsOf('barcode', 'get'), 'waitTimeout');
+		expect([shown(barcodeTimeout, {}), shown(barcodeTimeout, { waitUntilReady: true }), shown(barcodeTimeout, { waitUntilReady: false })]).toEqual([true, true, false]);
+	});
+
+	it('keep the saved values of dependent options when their parent is set, as n8n reads them to run', async () => {
+		const { NodeHelpers } = await import('n8n-workflow');
+		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const description = new Komoju().description;
+		const run = (parameters: Record<string, unknown>) =>
+			NodeHelpers.getNodeParameters(description.properties, parameters as never, true, false, null, description) as { options: Record<string, unknown> };
+		expect(run({ resource: 'secureToken', operation: 'get', options: { waitForFinalStatus: true, waitTimeout: 30, pollInterval: 2 } }).options).toEqual({
+			waitForFinalStatus: true,
+			waitTimeout: 30,
+			pollInterval: 2,
+		});
+		expect(run({ resource: 'payment', operation: 'refund', options: { maximumAmount: 5000, maximumAmountCurrency: 'USD' } }).options).toEqual({
+			maximumAmount: 5000,
+			maximumAmountCurrency: 'USD',
+		});
+		expect(run({ resource: 'barcode', operation: 'get', options: { waitTimeout: 120 } }).options).toEqual({ waitTimeout: 120 });
+	});
+
+	it('say in the webhook credential that its Test checks only the secret’s form, KOMOJU not contacted', async () => {
+		const { KomojuWebhookApi } = await import('../../credentials/KomojuWebhookApi.credentials');
+		const { WEBHOOK_SECRET_NOT_CONTACTED } = await import('../../nodes/Komoju/KomojuTrigger.node');
+		const notice = new KomojuWebhookApi().properties.find((p) => p.type === 'notice')!;
+		expect(notice.displayName).toMatch(/only checks the secret’s form/);
+		expect(WEBHOOK_SECRET_NOT_CONTACTED).toMatch(/Only the form of the secret was checked.*KOMOJU was not contacted/);
+	});
+
 	it('let the nodes panel find each node by the topics people search for', () => {
 		const { readFileSync } = require('node:fs') as typeof import('node:fs');
 		for (const file of ['Komoju', 'KomojuTrigger', 'KomojuEventsTrigger']) {

@@ -206,8 +206,10 @@ describe('KomojuTrigger credential test', () => {
 			data: { webhookSecret } as ICredentialDataDecryptedObject,
 		});
 
-	it('accepts a secret and says it cannot be checked remotely', async () => {
-		expect(await run(secret)).toEqual({ status: 'OK', message: expect.stringContaining('ping') });
+	// n8n 2.40 shows an OK result as "Connection tested successfully" whatever its message says.
+	it('does not report a well-formed secret as a tested connection: it says KOMOJU was not contacted', async () => {
+		expect(await run(secret)).toEqual({ status: 'Error', message: expect.stringContaining('KOMOJU was not contacted') });
+		expect((await run(secret)).message).toContain('ping');
 	});
 
 	it.each(['', ' padded ', undefined])('refuses %p', async (value) => {

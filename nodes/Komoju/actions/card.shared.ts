@@ -54,7 +54,9 @@ export function cardProperties(displayOptions?: IDisplayOptions): INodePropertie
 			name: 'expiryMonth',
 			type: 'number',
 			required: true,
-			default: 1,
+			// Empty, not a month: a pre-filled expiry would be sent for a card that has another.
+			default: null,
+			placeholder: 'e.g. 8',
 			typeOptions: { minValue: 1, maxValue: 12, numberPrecision: 0 },
 		},
 		{
@@ -62,7 +64,8 @@ export function cardProperties(displayOptions?: IDisplayOptions): INodePropertie
 			name: 'expiryYear',
 			type: 'number',
 			required: true,
-			default: 2030,
+			default: null,
+			placeholder: 'e.g. 2030',
 			description: 'Two or four digits, e.g. 30 or 2030',
 			typeOptions: { numberPrecision: 0 },
 		},

@@ -7,7 +7,9 @@ export const amountField: INodeProperties = {
 	name: 'amount',
 	type: 'number',
 	required: true,
-	default: 0,
+	// Empty until the user enters one: 0 is almost never meant, and the node refuses a missing amount.
+	default: null,
+	placeholder: 'e.g. 1000',
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	description:
 		'In the currency’s smallest unit, with no decimals: 1000 JPY is ¥1000, 1000 USD is $10.00',

@@ -99,6 +99,8 @@ export const maximumAmountOptions: INodeProperties[] = [
 		displayName: 'Maximum Amount Currency',
 		name: 'maximumAmountCurrency',
 		type: 'options',
+		// Offered only once a Maximum Amount above 0 (or an expression) is in this Options collection.
+		displayOptions: { show: { maximumAmount: [{ _cnd: { gt: 0 } }] } },
 		default: 'JPY',
 		options: KOMOJU_CURRENCIES.map((code) => ({ name: code, value: code })),
 		description: 'The currency of Maximum Amount. Calls in any other currency are refused while a maximum is set.',

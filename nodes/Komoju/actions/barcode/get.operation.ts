@@ -35,6 +35,8 @@ export const properties: INodeProperties[] = [
 			displayName: 'Wait Timeout (Seconds)',
 			name: 'waitTimeout',
 			type: 'number',
+			// Wait Until Ready is on when it is not added, so hide this only once it is turned off.
+			displayOptions: { hide: { waitUntilReady: [false] } },
 			default: 60,
 			typeOptions: { minValue: 1, maxValue: 600, numberPrecision: 0 },
 			description: 'With Wait Until Ready: the longest time to wait; the pending answer is returned after it',

@@ -80,6 +80,8 @@ export const properties: INodeProperties[] = [
 			displayName: 'Wait Timeout (Seconds)',
 			name: 'waitTimeout',
 			type: 'number',
+			// Offered only once Wait for Final Status is on (a sibling inside this Options collection).
+			displayOptions: { show: { waitForFinalStatus: [true] } },
 			default: 120,
 			typeOptions: { minValue: 1, maxValue: 3600, numberPrecision: 0 },
 			description: 'With Wait for Final Status: the longest time to keep polling one token',
@@ -88,6 +90,8 @@ export const properties: INodeProperties[] = [
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
+			// Offered only once Wait for Final Status is on (a sibling inside this Options collection).
+			displayOptions: { show: { waitForFinalStatus: [true] } },
 			default: 5,
 			typeOptions: { minValue: 1, maxValue: 300, numberPrecision: 0 },
 			description: 'With Wait for Final Status: the pause between two checks',
