@@ -26,7 +26,7 @@ export class KomojuWebhookApi implements ICredentialType {
 		},
 		{
 			displayName:
-				'KOMOJU has no API that checks a webhook secret, so this credential’s Test only checks the secret’s form and never contacts KOMOJU; n8n then shows “Couldn’t connect with these settings” with that explanation. To confirm the secret, send a ping from the KOMOJU dashboard (Manage → Webhooks) to the trigger’s URL.',
+				'KOMOJU has no API that checks a webhook secret, so this credential’s Test only checks the secret’s form (filled in, no spaces around it) and never contacts KOMOJU, even where n8n then says “Connection tested successfully”. To confirm the secret, send a ping from the KOMOJU dashboard (Manage → Webhooks) to the trigger’s URL.',
 			name: 'checkNotice',
 			type: 'notice',
 			default: '',

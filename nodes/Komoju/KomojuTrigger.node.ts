@@ -65,7 +65,7 @@ function reject(this: IWebhookFunctions, status: 400 | 401, message: string): IW
 	return { noWebhookResponse: true };
 }
 
-/** What the webhook credential's Test reports for a well-formed secret: only its form was checked. */
+/** What the webhook credential's Test found for a well-formed secret: only its form was checked. */
 export const WEBHOOK_SECRET_NOT_CONTACTED =
 	'Only the form of the secret was checked (not empty, no spaces around it); KOMOJU was not contacted, because it has no API that checks a webhook secret. To confirm it, send a ping from the KOMOJU dashboard (Manage → Webhooks) to this trigger’s URL.';
 
@@ -132,9 +132,10 @@ export class KomojuTrigger implements INodeType {
 						message: 'The secret starts or ends with spaces. Paste it exactly as KOMOJU shows it.',
 					};
 				}
-				// Not 'OK': n8n 2.40 drops an OK result's message and shows "Connection tested
-				// successfully", which would claim a check with KOMOJU that never happened.
-				return { status: 'Error', message: WEBHOOK_SECRET_NOT_CONTACTED };
+				// n8n 2.40 shows any OK as "Connection tested successfully" and drops this message, so the
+				// credential's notice says beforehand what was checked. An error here would tell the user
+				// a correct secret is wrong.
+				return { status: 'OK', message: WEBHOOK_SECRET_NOT_CONTACTED };
 			},
 		},
 	};
