@@ -74,7 +74,19 @@ if [[ -f "$n8n_step" ]]; then
 else
   echo "[2/3] Installing n8n@$KOMOJU_N8N_VERSION under Node $KOMOJU_N8N_NODE_VERSION (about 5 min, 2.9 GB)"
   rm -rf "$KOMOJU_N8N_HOME" && mkdir -p "$KOMOJU_N8N_HOME" # a half-done install is redone from scratch
-  echo '{"name":"komoju-n8n","private":true}' >"$KOMOJU_N8N_HOME/package.json"
+  # n8n-nodes-base up to n8n 2.x's first releases (1.123, 2.0) takes SheetJS from its own CDN
+  # (https://cdn.sheetjs.com/xlsx-<v>/xlsx-<v>.tgz), which cannot be reached here; later n8n
+  # takes @e965/xlsx from the registry, a republication of the same SheetJS releases. Give the
+  # older ones that package at the same version (an npm override; none for 2.40.7 and later).
+  nodes_base=$(npm view "n8n@$KOMOJU_N8N_VERSION" dependencies.n8n-nodes-base)
+  [[ -n "$nodes_base" ]] || { echo "n8n@$KOMOJU_N8N_VERSION: not on the registry, or without n8n-nodes-base" >&2; exit 1; }
+  xlsx_spec=$(npm view "n8n-nodes-base@$nodes_base" dependencies.xlsx)
+  overrides='{}'
+  if [[ "$xlsx_spec" =~ ^https://cdn\.sheetjs\.com/xlsx-([0-9.]+)/ ]]; then
+    overrides="{\"xlsx\": \"npm:@e965/xlsx@${BASH_REMATCH[1]}\"}"
+    echo "      n8n-nodes-base@$nodes_base wants xlsx from $xlsx_spec: using npm:@e965/xlsx@${BASH_REMATCH[1]}"
+  fi
+  echo "{\"name\":\"komoju-n8n\",\"private\":true,\"overrides\":$overrides}" >"$KOMOJU_N8N_HOME/package.json"
   (cd "$KOMOJU_N8N_HOME" && long_run "npm install n8n" "$log_prefix-install.log" \
     npm install "${npm_flags[@]}" --ignore-scripts "n8n@$KOMOJU_N8N_VERSION")
   touch "$n8n_step"

@@ -44,7 +44,6 @@ export interface Instance {
 	url: string;
 	log: string;
 	api: N8nApi;
-	/** How this version publishes a workflow (for the report). */
 	stop: () => Promise<void>;
 }
 
@@ -128,8 +127,10 @@ export async function startInstance(version: PreparedVersion, timeoutMs = 180_00
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			if (!alive(pid)) throw new Error(`n8n ${version.n8n} start exited early; last lines of ${log}:\n${logTail()}`);
-			const status = await fetch(`${url}/healthz/readiness`).then((r) => r.status, () => 0);
-			if (status === 200) break;
+			// n8n 2.0.3 answers readiness 200 a moment before its REST API is mounted (404 until then).
+			const ready = await fetch(`${url}/healthz/readiness`).then((r) => r.status, () => 0);
+			const rest = ready === 200 ? await fetch(`${url}/rest/settings`).then((r) => r.status, () => 0) : 0;
+			if (rest === 200) break;
 			if (Date.now() > deadline) throw new Error(`n8n ${version.n8n} not ready after ${timeoutMs / 1000} s; last lines of ${log}:\n${logTail()}`);
 			await sleep(500);
 		}
@@ -142,31 +143,37 @@ export async function startInstance(version: PreparedVersion, timeoutMs = 180_00
 }
 
 /**
- * Publishes (activates) a workflow and waits until its webhooks are live, whichever way this
- * n8n does it: 2.x `POST /rest/workflows/:id/activate` with the version to publish (and, where
- * n8n has it, `GET …/publication-status` until `published`: an outbox registers the webhooks a
- * moment later); 1.x `PATCH /rest/workflows/:id` with `active: true`, live when it answers.
+ * Publishes (activates) a workflow as the editor does, `POST /rest/workflows/:id/activate` with
+ * the version to publish (1.123 and 2.x all have it), and waits until its webhooks are live:
+ * where n8n has `GET …/publication-status` (an outbox registers the webhooks a moment after the
+ * answer, 2.40.7) until `published`; without it (2.0.3, 1.123) the answer means live.
  */
-export async function publish(api: N8nApi, workflowId: string, timeoutMs = 30_000): Promise<'activate' | 'patch'> {
+export async function publish(api: N8nApi, workflowId: string, timeoutMs = 30_000): Promise<void> {
 	const workflow = await api.data('GET', `/rest/workflows/${workflowId}`);
-	let how: 'activate' | 'patch' = 'activate';
-	const activate = await api.request('POST', `/rest/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
-	if (activate.status === 404) {
-		how = 'patch';
-		const patched = await api.data('PATCH', `/rest/workflows/${workflowId}`, { active: true, versionId: workflow.versionId });
-		if (!patched.active) throw new Error(`workflow ${workflowId} is not active after PATCH: ${JSON.stringify(patched).slice(0, 300)}`);
-		return how;
+	let versionId = workflow.versionId as string;
+	const activate = (id: string) => api.request('POST', `/rest/workflows/${workflowId}/activate`, { versionId: id });
+	let answer = await activate(versionId);
+	if (answer.status === 404 && answer.body?.message === 'Version not found') {
+		// n8n 2.0.3 publishes only versions in the workflow's history, and its import:workflow
+		// writes none. Save the workflow once as the editor does after a change (its first node
+		// moved by 20 px), which records a version, and publish that one.
+		const nodes = (workflow.nodes as Array<{ position: [number, number] }>).map((node, index) =>
+			index === 0 ? { ...node, position: [node.position[0], node.position[1] + 20] } : node,
+		);
+		const saved = await api.data('PATCH', `/rest/workflows/${workflowId}`, { versionId, nodes });
+		versionId = saved.versionId;
+		answer = await activate(versionId);
 	}
-	if (activate.status !== 200 || !activate.body?.data?.active) {
-		throw new Error(`POST /rest/workflows/${workflowId}/activate: ${activate.status} ${activate.text.slice(0, 500)}`);
+	if (answer.status !== 200 || !answer.body?.data?.active) {
+		throw new Error(`POST /rest/workflows/${workflowId}/activate: ${answer.status} ${answer.text.slice(0, 500)}`);
 	}
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const status = await api.request('GET', `/rest/workflows/${workflowId}/publication-status`);
-		if (status.status === 404) return how; // no outbox in this version: active means live
+		if (status.status === 404 && !status.body) return; // Express's "Cannot GET": no such route here
 		if (status.status !== 200) throw new Error(`GET publication-status: ${status.status} ${status.text.slice(0, 300)}`);
 		const { data } = status.body;
-		if (data.status === 'published' && data.liveVersionId === workflow.versionId) return how;
+		if (data.status === 'published' && data.liveVersionId === versionId) return;
 		if (data.status === 'failed' || data.status === 'partial') throw new Error(`publishing ${workflowId}: ${JSON.stringify(data.triggers)}`);
 		if (Date.now() > deadline) throw new Error(`workflow ${workflowId} not published after ${timeoutMs / 1000} s: ${JSON.stringify(data)}`);
 		await sleep(200);

@@ -57,5 +57,7 @@ export function compatWorkflows(sandboxUrl: string, customerId: string): Workflo
 		],
 		[['Webhook', PAY_NODE]],
 	);
-	return [...fromE2e, payCustomer];
+	// n8n 2.0.3 refuses a workflow without `active` or `versionId` ("NOT NULL constraint failed:
+	// workflow_entity.active", then "….versionId"); 2.40.7 fills both in. Imported inactive; the smoke publishes.
+	return [...fromE2e, payCustomer].map((w) => ({ ...w, active: false, versionId: randomUUID() }));
 }
