@@ -76,9 +76,9 @@ async function stop(n8n: ChildProcess): Promise<void> {
 }
 
 /**
- * Logs in as the owner. n8n 2.x creates the owner from N8N_INSTANCE_OWNER_* at start; an n8n
- * without that (1.x) answers the login 401 and has its owner set up the way its first screen
- * does it, `POST /rest/owner/setup`.
+ * Logs in as the owner. n8n 2.40.7 creates the owner from N8N_INSTANCE_OWNER_* at start; an n8n
+ * without that (2.0.3, 1.123) answers the login 401 and has its owner set up the way its first
+ * screen does it, `POST /rest/owner/setup`.
  */
 async function login(url: string): Promise<N8nApi> {
 	const api = new N8nApi(url, OWNER);
