@@ -32,7 +32,11 @@ export N8N_DIAGNOSTICS_ENABLED=${N8N_DIAGNOSTICS_ENABLED:-false}
 export N8N_VERSION_NOTIFICATIONS_ENABLED=${N8N_VERSION_NOTIFICATIONS_ENABLED:-false}
 export N8N_TEMPLATES_ENABLED=${N8N_TEMPLATES_ENABLED:-false}
 export N8N_PERSONALIZATION_ENABLED=${N8N_PERSONALIZATION_ENABLED:-false}
-export N8N_DISABLED_MODULES=${N8N_DISABLED_MODULES:-mcp-registry} # refreshes a list from api.n8n.io
+# mcp-registry refreshes a list from api.n8n.io. Only where this n8n has it: n8n before it
+# (2.0.3, 1.123) refuses to start with 'Unknown module "mcp-registry"'.
+if [[ -d "$KOMOJU_N8N_HOME/node_modules/n8n/dist/modules/mcp-registry" ]]; then
+  export N8N_DISABLED_MODULES=${N8N_DISABLED_MODULES:-mcp-registry}
+fi
 # The auth cookie is `Secure` by default and would not come back over plain http.
 export N8N_SECURE_COOKIE=${N8N_SECURE_COOKIE:-false}
 export N8N_UNVERIFIED_PACKAGES_ENABLED=${N8N_UNVERIFIED_PACKAGES_ENABLED:-true} # silences a deprecation notice
