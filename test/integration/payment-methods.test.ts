@@ -164,6 +164,21 @@ describe('Konbini Barcode → Get and Payment Method → Get Many', () => {
 		expect(png.toString('base64')).toBe(item.json.image);
 	});
 
+	it('asks again, after KOMOJU’s retry_after, while the barcode is pending; without Wait Until Ready it returns the pending answer', async () => {
+		const payment = await konbiniPayment();
+		const path = `/api/v1/barcodes/${payment.id}`;
+		const get = (options: IDataObject) => ({ resource: 'barcode', operation: 'get', paymentId: payment.id, options });
+		sandbox.injectFault({ method: 'GET', path, times: 1, action: { status: 200, body: { status: 'pending', retry_after: 0.01 } } });
+		const waited = await runKomoju(sandbox, get({}));
+		expect(waited.resultOf('KOMOJU')[0].json.status).toBe('ready');
+		expect(apiRequests(sandbox, 'GET', path).map((request) => request.status)).toEqual([200, 200]);
+
+		sandbox.injectFault({ method: 'GET', path, times: 1, action: { status: 200, body: { status: 'pending', retry_after: 0.01 } } });
+		const notWaited = await runKomoju(sandbox, get({ waitUntilReady: false }));
+		expect(notWaited.resultOf('KOMOJU')[0]).toEqual({ json: { status: 'pending', retry_after: 0.01 }, pairedItem: { item: 0 } });
+		expect(apiRequests(sandbox, 'GET', path)).toHaveLength(3);
+	});
+
 	it('lists the enabled methods: every method the node offers for JPY is one of them, and nothing else KOMOJU has for JPY is missing', async () => {
 		const result = await runKomoju(sandbox, { resource: 'paymentMethod', operation: 'getAll', filters: { currency: 'JPY' }, options: {} });
 		const listed = result.resultOf('KOMOJU').map((item) => item.json.type_slug as string);

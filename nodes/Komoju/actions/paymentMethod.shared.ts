@@ -8,6 +8,7 @@ import {
 	typesWithField,
 	type MethodField,
 } from '../helpers/payment-methods';
+import { toSnakeCaseFields } from '../helpers/mappers';
 
 /** A payment_details key as a parameter name: `given_name_kana` → `givenNameKana`. */
 const camelCase = (key: string) => key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
@@ -83,8 +84,7 @@ export function readMethodPaymentDetails(this: IExecuteFunctions, itemIndex: num
 	const method = paymentMethodSpec(type);
 	const required: Record<string, unknown> = {};
 	for (const entry of method?.required ?? []) required[entry.key] = this.getNodeParameter(requiredParameter(entry.key), itemIndex, '');
-	const given = this.getNodeParameter('methodFields', itemIndex, {}) as IDataObject;
-	const optional: Record<string, unknown> = {};
-	for (const entry of [...(method?.optional ?? []), ...ADDRESS_FIELDS]) optional[entry.key] = given[camelCase(entry.key)];
+	// Method Fields' names are the payment_details keys in camelCase; only the method's own are sent.
+	const optional = toSnakeCaseFields(this.getNodeParameter('methodFields', itemIndex, {}) as IDataObject);
 	return methodPaymentDetails(this.getNode(), itemIndex, type, required, optional);
 }

@@ -1,7 +1,8 @@
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requireWholeNumber } from '../../helpers/validation';
-import { apiPath, komojuApiRequest } from '../../transport';
+import { apiPath, komojuApiRequest, pollWhile } from '../../transport';
+import { fileNameFor, outputFileProperty, readOutputFileProperty } from '../file.shared';
 import { idProperty, readId } from '../fields.shared';
 import { ObjectWithFile, type ItemContext, type Operation } from '../operation';
 import { requestOptionsCollection } from '../options.shared';
@@ -15,14 +16,7 @@ export const option: Operation['option'] = {
 
 export const properties: INodeProperties[] = [
 	idProperty('paymentId', 'Payment ID', 'The ID of the konbini payment, e.g. {{ $json.id }} after Payment → Create'),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the output binary field to put the barcode image in',
-	},
+	outputFileProperty('the barcode image'),
 	requestOptionsCollection([
 		{
 			displayName: 'Wait Until Ready',
@@ -44,30 +38,22 @@ export const properties: INodeProperties[] = [
 	]),
 ];
 
-/** A pause KOMOJU asks for, bounded so a bad retry_after cannot stall the item. */
-function retryAfterMs(barcode: IDataObject, remainingMs: number): number {
+/** The pause KOMOJU asks for; pollWhile keeps it within the Wait Timeout. */
+function retryAfterMs(barcode: IDataObject): number {
 	const seconds = Number(barcode.retry_after);
-	const asked = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
-	return Math.min(asked, remainingMs);
+	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
 }
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject | ObjectWithFile> {
 	const node = this.getNode();
 	const paymentId = readId(this, item.itemIndex, 'paymentId', 'Payment ID');
-	const property = String(this.getNodeParameter('binaryPropertyName', item.itemIndex, 'data')).trim();
-	if (property === '') throw new NodeOperationError(node, 'Put Output File in Field needs a field name, such as data', { itemIndex: item.itemIndex });
+	const property = readOutputFileProperty.call(this, item.itemIndex);
 	const wait = item.options.waitUntilReady !== false;
 	const timeoutMs = requireWholeNumber(node, item.itemIndex, item.options.waitTimeout ?? 60, 'Wait Timeout (Seconds)', 1, 600) * 1000;
 	const fetchBarcode = async () =>
 		await komojuApiRequest.call(this, { method: 'GET', path: apiPath('barcodes', paymentId) }, item.settings);
-	let barcode = await fetchBarcode();
-	const deadline = Date.now() + timeoutMs;
-	while (wait && barcode.status === 'pending' && Date.now() < deadline) {
-		await sleep(retryAfterMs(barcode, deadline - Date.now()));
-		barcode = await fetchBarcode();
-	}
+	const barcode = await pollWhile(fetchBarcode, (last) => wait && last.status === 'pending', timeoutMs, retryAfterMs);
 	if (barcode.status !== 'ready' || typeof barcode.image !== 'string') return barcode;
-	// The id comes from an expression: keep the file name free of path separators and the like.
-	const fileName = `konbini-barcode-${paymentId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`;
+	const fileName = fileNameFor('konbini-barcode', paymentId, 'png');
 	return new ObjectWithFile(barcode, { property, fileName, mimeType: 'image/png', content: Buffer.from(barcode.image, 'base64') });
 }

@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	sleep,
 	type INode,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -11,7 +10,7 @@ import { requestOptionsCollection } from '../options.shared';
 import type { KomojuSecureToken } from '../../helpers/interfaces';
 import { normaliseSecureToken } from '../../helpers/mappers';
 import { requireId, requireWholeNumber } from '../../helpers/validation';
-import { apiPath, komojuApiRequest, type RequestSettings } from '../../transport';
+import { apiPath, komojuApiRequest, pollWhile, type RequestSettings } from '../../transport';
 import type { ItemContext, Operation } from '../operation';
 
 /** The status of a token whose customer has not finished authenticating yet. */
@@ -130,15 +129,11 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		requireWholeNumber(node, itemIndex, item.options.pollInterval ?? 5, 'Poll Interval (Seconds)', 1, 300) * 1000;
 
 	const failIfNotVerified = Boolean(item.options.failIfNotVerified);
-	let token = await fetchToken.call(this, id, settings);
-	if (!waitForFinalStatus) return failIfNotVerified ? requirePayable(node, itemIndex, token) : token;
-
-	const deadline = Date.now() + timeoutMs;
-	while (token.verification_status === PENDING_STATUS) {
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) break;
-		await sleep(Math.min(intervalMs, remaining));
-		token = await fetchToken.call(this, id, settings);
-	}
+	const token = await pollWhile(
+		async () => await fetchToken.call(this, id, settings),
+		(last) => waitForFinalStatus && last.verification_status === PENDING_STATUS,
+		timeoutMs,
+		() => intervalMs,
+	);
 	return failIfNotVerified ? requirePayable(node, itemIndex, token) : token;
 }
