@@ -3,76 +3,24 @@
  * its own free ports, logged in as the owner. What differs between n8n versions is handled here,
  * each difference found by asking that n8n (never by comparing version numbers).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { alive } from '../e2e/support/context';
-import { N8nApi, n8nEnv, n8nEnvValue, sleep, tail } from '../e2e/support/n8n';
+import { N8nApi, n8nEnv, n8nEnvValue, ownerPasswordHash, sleep, tail } from '../e2e/support/n8n';
+import { freePorts, stopN8n } from '../e2e/support/processes';
 import { REPO_ROOT } from '../e2e/support/state';
 import type { PreparedVersion } from './state';
 import { versionEnv } from './versions';
 
 const OWNER = { email: 'owner@komoju-compat.test', password: 'Compat-owner-Passw0rd', firstName: 'Compat', lastName: 'Owner' };
 
-async function freePorts(count: number): Promise<number[]> {
-	const servers = await Promise.all(
-		Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-			const server = createServer();
-			server.on('error', reject);
-			server.listen(0, '127.0.0.1', () => resolve(server));
-		})),
-	);
-	const ports = servers.map((server) => {
-		const address = server.address();
-		return typeof address === 'object' && address ? address.port : 0;
-	});
-	await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-	return ports;
-}
-
-async function ownerPasswordHash(version: PreparedVersion, password: string): Promise<string> {
-	const cache = await n8nEnvValue('$KOMOJU_N8N_CACHE');
-	const requireFromN8n = createRequire(join(cache, `n8n-${version.n8n}`, 'node_modules', 'n8n', 'package.json'));
-	const bcrypt = requireFromN8n('bcryptjs') as { hashSync: (password: string, rounds: number) => string };
-	return bcrypt.hashSync(password, 10);
-}
-
 export interface Instance {
 	url: string;
 	log: string;
 	api: N8nApi;
 	stop: () => Promise<void>;
-}
-
-function descendantsOf(pid: number): number[] {
-	let children: number[] = [];
-	try {
-		children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-			.split('\n')
-			.map((line) => Number(line.trim()))
-			.filter((child) => child > 0);
-	} catch {
-		children = []; // ps exits 1 when there are none
-	}
-	return children.flatMap((child) => [child, ...descendantsOf(child)]);
-}
-
-async function stop(n8n: ChildProcess): Promise<void> {
-	if (!n8n.pid || n8n.exitCode !== null || n8n.signalCode !== null) return;
-	const descendants = descendantsOf(n8n.pid);
-	const exited = new Promise<void>((resolve) => n8n.once('exit', () => resolve()));
-	n8n.kill('SIGTERM');
-	let timer: NodeJS.Timeout | undefined;
-	const inTime = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 20_000)))]);
-	clearTimeout(timer);
-	if (!inTime) {
-		n8n.kill('SIGKILL');
-		await exited;
-	}
-	for (const pid of descendants) if (alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /**
@@ -113,7 +61,7 @@ export async function startInstance(version: PreparedVersion, timeoutMs = 180_00
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(version, OWNER.password),
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(OWNER.password, join(await n8nEnvValue('$KOMOJU_N8N_CACHE'), `n8n-${version.n8n}`)),
 		}),
 	});
 	if (!n8n.pid) throw new Error(`could not start n8n ${version.n8n}`);
@@ -135,9 +83,9 @@ export async function startInstance(version: PreparedVersion, timeoutMs = 180_00
 			await sleep(500);
 		}
 		const api = await login(url);
-		return { url, log, api, stop: () => stop(n8n) };
+		return { url, log, api, stop: () => stopN8n(n8n) };
 	} catch (error) {
-		await stop(n8n);
+		await stopN8n(n8n);
 		throw error;
 	}
 }

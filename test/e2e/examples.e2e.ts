@@ -12,10 +12,11 @@ import { join } from 'node:path';
 
 import { NodeHelpers, type INode, type INodeParameters, type INodeTypeDescription } from 'n8n-workflow';
 
+import { waitUntil } from '../wait';
 import { e2eContext } from './support/context';
 import { readOpenAiRequests } from './support/fake-openai';
 import { readMails } from './support/fake-smtp';
-import { n8nEnvValue, nodeOutput, ranNodes, sleep, type N8nApi, type Run } from './support/n8n';
+import { n8nEnvValue, nodeOutput, ranNodes, type N8nApi, type Run } from './support/n8n';
 import { authenticate, basicAuth, CARDS, FUTURE_YEAR, SECRET_KEY } from './support/sandbox-client';
 import {
 	CREDENTIALS,
@@ -232,16 +233,6 @@ describe('scheduled-status-check.json, run with n8n execute (Manual Trigger) on 
 	});
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(200);
-	}
-}
-
 describe('3ds-payment-link-by-email.json through its production webhook (fake SMTP server)', () => {
 	beforeAll(async () => {
 		await n8n.publish(IDS.exampleEmail);
@@ -263,7 +254,7 @@ describe('3ds-payment-link-by-email.json through its production webhook (fake SM
 			});
 			expect(response.status).toBe(200);
 
-			const mail = await waitFor('the payment link email', () => readMails(e2e.state.smtp.mailDir)[mailsBefore]);
+			const mail = await waitUntil('the payment link email', () => readMails(e2e.state.smtp.mailDir)[mailsBefore], 30_000, 200);
 			expect(mail.envelope).toEqual({ from: 'payments@example.com', to: [email] });
 			expect(mail.headers.subject).toBe(`Please confirm your card payment for order ${orderId}`);
 			const link = /(https?:\/\/\S+\/three_d_secure_service\/offsite\?token=([a-z0-9]{25}))/.exec(mail.text);

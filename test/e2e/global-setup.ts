@@ -11,7 +11,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { startSandbox } from '../../sandbox/server';
@@ -22,6 +21,7 @@ import { n8nCli, n8nEnv, ownerPasswordHash, runScript, tail } from './support/n8
 import { authenticate, CARDS, SandboxClient, SECRET_KEY } from './support/sandbox-client';
 import { REPO_ROOT, STATE_ENV, type E2eState, type Fixtures } from './support/state';
 import { moneyWorkflows } from './support/money-workflows';
+import { freePorts } from './support/processes';
 import { credentialsFor, loadExample, exampleFiles, patchedExamples, testWorkflows } from './support/workflows';
 
 export interface E2eHandles {
@@ -36,25 +36,6 @@ declare global {
 }
 
 const OWNER = { email: 'owner@komoju-e2e.test', password: 'E2e-owner-Passw0rd' };
-
-/** Free ports, all held open at once so that no two are the same. */
-async function freePorts(count: number): Promise<number[]> {
-	const servers = await Promise.all(
-		Array.from({ length: count }, () =>
-			new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-				const server = createServer();
-				server.on('error', reject);
-				server.listen(0, '127.0.0.1', () => resolve(server));
-			}),
-		),
-	);
-	const ports = servers.map((server) => {
-		const address = server.address();
-		return typeof address === 'object' && address ? address.port : 0;
-	});
-	await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-	return ports;
-}
 
 async function step<T>(timings: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
 	const started = Date.now();

@@ -4,9 +4,11 @@
  * webhook → thank-you or cancellation), the refund-request example, and a PayPay payment whose
  * customer approves on PayPay's page and comes back through a Wait node's resume URL.
  */
+import { waitUntil } from '../wait';
 import { e2eContext } from './support/context';
 import { readMails, type Mail } from './support/fake-smtp';
-import { nodeOutput, sleep, type N8nApi, type Run } from './support/n8n';
+import { nodeOutput, type N8nApi, type Run } from './support/n8n';
+import { sandboxControl } from './support/sandbox-client';
 import { PAYMENT_METHODS } from '../../nodes/Komoju/helpers/payment-methods';
 import { CREDENTIALS, IDS, KOMOJU, OFFSITE_WEBHOOK_PATH, WAIT_RESPONSE_TEXT, WEBHOOK_SECRET, loadExample } from './support/workflows';
 
@@ -17,27 +19,7 @@ const e2e = e2eContext();
 const { sandbox } = e2e;
 let n8n: N8nApi;
 
-/** A `/__sandbox` control call; throws unless it answers `expected`. */
-async function control<T>(method: string, path: string, body: unknown, expected: number): Promise<T> {
-	const response = await fetch(`${sandbox.url}/__sandbox${path}`, {
-		method,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (response.status !== expected) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
-	return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(200);
-	}
-}
+const control = <T>(method: string, path: string, body: unknown, expected: number) => sandboxControl<T>(sandbox.url, method, path, body, expected);
 
 const mailTo = (address: string, subject: string) => () =>
 	readMails(e2e.state.smtp.mailDir).find((mail) => mail.envelope.to.includes(address) && mail.headers.subject === subject);
@@ -59,7 +41,7 @@ const triggerNode = konbiniExample.nodes.find((n) => n.type === 'n8n-nodes-komoj
 
 /** The konbini payment the example created for an order, as the sandbox holds it. */
 async function paymentOf(orderId: string): Promise<Json> {
-	return await waitFor(`the payment of ${orderId}`, async () => (await sandbox.payments()).find((payment) => payment.external_order_num === orderId));
+	return await waitUntil(`the payment of ${orderId}`, async () => (await sandbox.payments()).find((payment) => payment.external_order_num === orderId), 30_000, 200);
 }
 
 beforeAll(async () => {
@@ -93,7 +75,7 @@ describe('konbini-slip-by-email.json', () => {
 		const email = 'hanako.paid@example.com';
 		expect((await post('komoju-konbini-order', order('KONBINI-PAID', email))).status).toBe(200);
 
-		const slip = await waitFor('the slip', mailTo(email, 'Your konbini payment slip for order KONBINI-PAID'));
+		const slip = await waitUntil('the slip', mailTo(email, 'Your konbini payment slip for order KONBINI-PAID'), 30_000, 200);
 		const payment = await paymentOf('KONBINI-PAID');
 		expect(payment).toMatchObject({ status: 'authorized', amount: 2500, tax: 0, payment_details: { type: 'konbini', store: 'lawson', email } });
 		expect(slip.text).toContain(String(payment.payment_details.instructions_url));
@@ -112,10 +94,10 @@ describe('konbini-slip-by-email.json', () => {
 		});
 
 		// The reminder reads the payment after the (shortened) wait: still authorized.
-		await waitFor('the reminder', mailTo(email, 'Reminder: order KONBINI-PAID is waiting for your konbini payment'));
+		await waitUntil('the reminder', mailTo(email, 'Reminder: order KONBINI-PAID is waiting for your konbini payment'), 30_000, 200);
 
 		await control('POST', `/payments/${payment.id}/pay`, undefined, 200);
-		const thanks = await waitFor('the thank-you', mailTo(email, 'Thank you: we received your payment for order KONBINI-PAID'));
+		const thanks = await waitUntil('the thank-you', mailTo(email, 'Thank you: we received your payment for order KONBINI-PAID'), 30_000, 200);
 		expect(thanks.text).toContain('¥2500');
 		expect(mailsTo(email).map((mail) => mail.headers.subject)).toEqual([
 			'Your konbini payment slip for order KONBINI-PAID',
@@ -128,11 +110,11 @@ describe('konbini-slip-by-email.json', () => {
 	it('tells the customer the order was cancelled when the deadline passed unpaid', async () => {
 		const email = 'hanako.late@example.com';
 		expect((await post('komoju-konbini-order', order('KONBINI-LATE', email))).status).toBe(200);
-		await waitFor('the reminder', mailTo(email, 'Reminder: order KONBINI-LATE is waiting for your konbini payment'));
+		await waitUntil('the reminder', mailTo(email, 'Reminder: order KONBINI-LATE is waiting for your konbini payment'), 30_000, 200);
 		const payment = await paymentOf('KONBINI-LATE');
 
 		await control('POST', `/payments/${payment.id}/expire`, undefined, 200);
-		await waitFor('the cancellation', mailTo(email, 'Order KONBINI-LATE was cancelled'));
+		await waitUntil('the cancellation', mailTo(email, 'Order KONBINI-LATE was cancelled'), 30_000, 200);
 		expect((await paymentOf('KONBINI-LATE')).status).toBe('expired');
 		expect(mailsTo(email)).toHaveLength(3);
 	});

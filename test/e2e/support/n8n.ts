@@ -21,9 +21,9 @@ export async function n8nEnvValue(expression: string): Promise<string> {
 	});
 }
 
-/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, with n8n's own bcryptjs. */
-export async function ownerPasswordHash(password: string): Promise<string> {
-	const requireFromN8n = createRequire(join(await n8nEnvValue('$KOMOJU_N8N_HOME'), 'node_modules', 'n8n', 'package.json'));
+/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, with the bcryptjs of the n8n installed in `n8nHome` (the pinned one unless given). */
+export async function ownerPasswordHash(password: string, n8nHome?: string): Promise<string> {
+	const requireFromN8n = createRequire(join(n8nHome ?? (await n8nEnvValue('$KOMOJU_N8N_HOME')), 'node_modules', 'n8n', 'package.json'));
 	const bcrypt = requireFromN8n('bcryptjs') as { hashSync: (password: string, rounds: number) => string };
 	return bcrypt.hashSync(password, 10);
 }
