@@ -23,8 +23,8 @@
  * before the deadline (exit 2 otherwise).
  */
 import { runWorkflow, chain, itemsNode } from '../test/harness';
-import { KomojuApi } from '../credentials/KomojuApi.credentials';
-import { Komoju } from '../nodes/Komoju/Komoju.node';
+import { KomojuApi } from '../packages/n8n-nodes-komoju/credentials/KomojuApi.credentials';
+import { Komoju } from '../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node';
 import { CARDS, cardCreate, komojuNode, NODE_TYPE } from '../test/integration/komoju.fixtures';
 import { REPO_ROOT } from '../test/e2e/support/state';
 import { writeSection } from './lib/results-file';

@@ -295,8 +295,8 @@ async function main() {
 		process.exitCode = 1;
 		return;
 	}
-	if (!existsSync(path.join(root, 'dist/nodes/Komoju/Komoju.node.js'))) {
-		console.error('dist/ is missing: run `npm run build` first (`npm run screenshots` does).');
+	if (!existsSync(path.join(root, 'packages/n8n-nodes-komoju/dist/nodes/Komoju/Komoju.node.js'))) {
+		console.error('packages/n8n-nodes-komoju/dist/ is missing: run `npm run build` first (`npm run screenshots` does).');
 		process.exitCode = 1;
 		return;
 	}

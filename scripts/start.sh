@@ -46,7 +46,7 @@ stop() {
 trap stop INT TERM EXIT
 
 step "1/6 Development dependencies"
-if [ -d node_modules/typescript ] && [ -d node_modules/gulp ]; then
+if [ -d node_modules/typescript ] && [ -d node_modules/@n8n/node-cli ]; then
 	echo "already installed"
 else
 	npm ci --no-audit --no-fund

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/n8n/install-package.sh <n8n-user-folder> [package-dir]
-# Installs an n8n community package (default: this repo, already built with `npm run build`)
+# Installs an n8n community package (default: packages/n8n-nodes-komoju, built with `npm run build`)
 # into <n8n-user-folder>/.n8n/nodes the way n8n 2.40.7 itself does it
 # (n8n/dist/modules/community-packages/community-packages.service.js, downloadPackage):
 # pack, untar into nodes/node_modules/<name>, drop dev/peer/optional deps, `npm install` the
@@ -9,7 +9,7 @@
 # n8n-workflow next to the package and shadow n8n's copy (n8n resolves it through NODE_PATH).
 set -euo pipefail
 user_folder=${1:?usage: install-package.sh <n8n-user-folder> [package-dir]}
-pkg_dir=$(cd "${2:-$(dirname "${BASH_SOURCE[0]}")/../..}" && pwd)
+pkg_dir=$(cd "${2:-$(dirname "${BASH_SOURCE[0]}")/../../packages/n8n-nodes-komoju}" && pwd)
 mkdir -p "$user_folder/.n8n/nodes"
 nodes=$(cd "$user_folder/.n8n/nodes" && pwd)
 tmp=$(mktemp -d)

@@ -73,7 +73,7 @@ export default async function globalSetup(): Promise<void> {
 			if (result.code !== 0) throw new Error(`scripts/n8n/tools.sh failed:\n${tail(result.stdout + result.stderr)}`);
 		});
 		await step(timings, 'install-package.sh', async () => {
-			// KOMOJU_E2E_PACKAGE_DIR: test another build of the package (default: this repo's dist/).
+			// KOMOJU_E2E_PACKAGE_DIR: test another build of the package (default: packages/n8n-nodes-komoju).
 			const packageDir = process.env.KOMOJU_E2E_PACKAGE_DIR;
 			const result = await runScript('install-package.sh', packageDir ? [userFolder, packageDir] : [userFolder]);
 			if (result.code !== 0) throw new Error(`install-package.sh failed (run npm run build first?):\n${tail(result.stdout + result.stderr)}`);

@@ -9,7 +9,7 @@ import { e2eContext } from './support/context';
 import { readMails, type Mail } from './support/fake-smtp';
 import { nodeOutput, type N8nApi, type Run } from './support/n8n';
 import { sandboxControl } from './support/sandbox-client';
-import { PAYMENT_METHODS } from '../../nodes/Komoju/helpers/payment-methods';
+import { PAYMENT_METHODS } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/payment-methods';
 import { CREDENTIALS, IDS, KOMOJU, OFFSITE_WEBHOOK_PATH, WAIT_RESPONSE_TEXT, WEBHOOK_SECRET, loadExample } from './support/workflows';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

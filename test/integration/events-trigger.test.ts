@@ -8,7 +8,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { KomojuEventsTrigger } from '../../nodes/Komoju/KomojuEventsTrigger.node';
+import { KomojuEventsTrigger } from '../../packages/n8n-nodes-komoju/nodes/Komoju/KomojuEventsTrigger.node';
 import { startSandbox } from '../../sandbox/server';
 import { FUTURE_YEAR } from '../cards';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { KomojuApi } from '../../credentials/KomojuApi.credentials';
-import { Komoju } from '../../nodes/Komoju/Komoju.node';
+import { KomojuApi } from '../../packages/n8n-nodes-komoju/credentials/KomojuApi.credentials';
+import { Komoju } from '../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node';
 import { chain, itemsNode, runWorkflow, type WorkflowRunResult } from '../harness';
 import { startSandbox } from '../../sandbox/server';
 import { secretLeaks } from '../secrets';

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { PAYMENT_METHODS, type PaymentMethodSpec } from '../../nodes/Komoju/helpers/payment-methods';
+import { PAYMENT_METHODS, type PaymentMethodSpec } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/payment-methods';
 import { apiRequests, runKomoju, type Sandbox, useSandbox } from './komoju.fixtures';
 
 const sandboxOf = useSandbox();

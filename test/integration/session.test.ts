@@ -10,8 +10,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { KomojuApi } from '../../credentials/KomojuApi.credentials';
-import { Komoju } from '../../nodes/Komoju/Komoju.node';
+import { KomojuApi } from '../../packages/n8n-nodes-komoju/credentials/KomojuApi.credentials';
+import { Komoju } from '../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node';
 import { HarnessCredentialsHelper } from '../harness';
 import {
 	apiRequests,

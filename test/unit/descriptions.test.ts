@@ -1,5 +1,5 @@
-import { DEFAULT_CONCURRENCY, requestOptionsCollection } from '../../nodes/Komoju/actions/options.shared';
-import { DEFAULT_REQUEST_SETTINGS } from '../../nodes/Komoju/transport';
+import { DEFAULT_CONCURRENCY, requestOptionsCollection } from '../../packages/n8n-nodes-komoju/nodes/Komoju/actions/options.shared';
+import { DEFAULT_REQUEST_SETTINGS } from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport';
 
 describe('the Options collection', () => {
 	// n8n's lint wants literal defaults in descriptions: they must still say what the code does.
@@ -19,7 +19,7 @@ describe('the node description', () => {
 	// Every number KOMOJU takes is whole (amounts in the smallest unit, counts, seconds): the editor
 	// must not offer decimals anywhere, nested collections included (a lint autofix once dropped them).
 	it('gives every number field numberPrecision 0', async () => {
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		type Field = { name: string; type?: string; typeOptions?: { numberPrecision?: number }; options?: unknown[]; values?: unknown[] };
 		const numbers: Array<[string, number | undefined]> = [];
 		const walk = (fields: unknown[] | undefined, path: string) => {
@@ -99,7 +99,7 @@ describe('the node description’s invariants', () => {
 	const contract = require('../../sandbox/contract/contract.json') as { operations: Array<{ operationId: string; method: string }> };
 
 	beforeAll(async () => {
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		properties = new Komoju().description.properties as Property[];
 		operations = properties
 			.filter((property) => property.name === 'operation')
@@ -170,12 +170,12 @@ describe('the node description’s invariants', () => {
 /** The editor's texts that a new user tripped over (issue 13), read as n8n gets them. */
 describe('the editor’s texts', () => {
 	it('spell authorized as KOMOJU does, everywhere in the node', async () => {
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		expect(JSON.stringify(new Komoju().description)).not.toMatch(/authoris/i);
 	});
 
 	it('suggest the name n8n gives a Secure Token → Create node in Get’s placeholder', async () => {
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		type Property = { name: string; displayOptions?: { show?: Record<string, unknown[]> }; options?: Array<{ value?: string; action?: string }>; modes?: Array<{ placeholder?: string }> };
 		const properties = new Komoju().description.properties as Property[];
 		const dropdown = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('secureToken'))!;
@@ -185,21 +185,21 @@ describe('the editor’s texts', () => {
 	});
 
 	it('tell the KOMOJU Trigger’s user about both its Production URL and the Test URL that “Execute step” listens on', async () => {
-		const { KomojuTrigger } = await import('../../nodes/Komoju/KomojuTrigger.node');
+		const { KomojuTrigger } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/KomojuTrigger.node');
 		const notice = new KomojuTrigger().description.properties.find((p) => p.type === 'notice')!;
 		expect(notice.displayName).toContain('Production URL');
 		expect(notice.displayName).toContain('Test URL');
 	});
 
 	it('list trigger events by readable names, KOMOJU’s type kept as the value', async () => {
-		const { eventOptions } = await import('../../nodes/Komoju/triggers/events');
+		const { eventOptions } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/triggers/events');
 		expect(eventOptions[0]).toMatchObject({ name: 'All Events', value: '*' });
 		expect(eventOptions.find((option) => option.value === 'payment.refund.created')).toMatchObject({ name: 'Payment Refund Created' });
 		expect(eventOptions.filter((option) => /[.*]/.test(option.name))).toEqual([]);
 	});
 
 	it('explain a publishable key’s 403 in the credential test as well as a wrong key’s 401', async () => {
-		const { KomojuApi } = await import('../../credentials/KomojuApi.credentials');
+		const { KomojuApi } = await import('../../packages/n8n-nodes-komoju/credentials/KomojuApi.credentials');
 		const rules = new KomojuApi().test.rules as Array<{ properties: { value: number; message: string } }>;
 		expect(rules.map((rule) => rule.properties.value)).toEqual([401, 403]);
 		expect(rules[1].properties.message).toMatch(/publishable key/);
@@ -208,7 +208,7 @@ describe('the editor’s texts', () => {
 	// Every field of the node, nested ones included, with the resource/operation it shows for.
 	type Field = { name: string; displayName: string; type: string; default?: unknown; required?: boolean; placeholder?: string; displayOptions?: { show?: Record<string, unknown[]>; hide?: Record<string, unknown[]> }; options?: unknown[]; values?: unknown[] };
 	const allFields = async (): Promise<Array<{ path: string; field: Field }>> => {
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		const found: Array<{ path: string; field: Field }> = [];
 		const walk = (fields: unknown[] | undefined, path: string) => {
 			for (const field of (fields ?? []) as Field[]) {
@@ -225,7 +225,7 @@ describe('the editor’s texts', () => {
 		return found;
 	};
 	const optionsOf = async (resource: string, operation: string): Promise<Field[]> => {
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		const collection = (new Komoju().description.properties as Field[]).find(
 			(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
 		)!;
@@ -278,7 +278,7 @@ describe('the editor’s texts', () => {
 
 	it('keep the saved values of dependent options when their parent is set, as n8n reads them to run', async () => {
 		const { NodeHelpers } = await import('n8n-workflow');
-		const { Komoju } = await import('../../nodes/Komoju/Komoju.node');
+		const { Komoju } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node');
 		const description = new Komoju().description;
 		const run = (parameters: Record<string, unknown>) =>
 			NodeHelpers.getNodeParameters(description.properties, parameters as never, true, false, null, description) as { options: Record<string, unknown> };
@@ -295,8 +295,8 @@ describe('the editor’s texts', () => {
 	});
 
 	it('say in the webhook credential that its Test checks only the secret’s form, KOMOJU not contacted', async () => {
-		const { KomojuWebhookApi } = await import('../../credentials/KomojuWebhookApi.credentials');
-		const { WEBHOOK_SECRET_NOT_CONTACTED } = await import('../../nodes/Komoju/KomojuTrigger.node');
+		const { KomojuWebhookApi } = await import('../../packages/n8n-nodes-komoju/credentials/KomojuWebhookApi.credentials');
+		const { WEBHOOK_SECRET_NOT_CONTACTED } = await import('../../packages/n8n-nodes-komoju/nodes/Komoju/KomojuTrigger.node');
 		const notice = new KomojuWebhookApi().properties.find((p) => p.type === 'notice')!;
 		expect(notice.displayName).toMatch(/only checks the secret’s form.*never contacts KOMOJU, even where n8n then says “Connection tested successfully”/);
 		expect(WEBHOOK_SECRET_NOT_CONTACTED).toMatch(/Only the form of the secret was checked.*KOMOJU was not contacted/);
@@ -305,11 +305,11 @@ describe('the editor’s texts', () => {
 	it('let the nodes panel find each node by the topics people search for', () => {
 		const { readFileSync } = require('node:fs') as typeof import('node:fs');
 		for (const file of ['Komoju', 'KomojuTrigger', 'KomojuEventsTrigger']) {
-			const codex = JSON.parse(readFileSync(`${__dirname}/../../nodes/Komoju/${file}.node.json`, 'utf8')) as { alias?: string[] };
+			const codex = JSON.parse(readFileSync(`${__dirname}/../../packages/n8n-nodes-komoju/nodes/Komoju/${file}.node.json`, 'utf8')) as { alias?: string[] };
 			const aliases = (codex.alias ?? []).map((alias) => alias.toLowerCase());
 			for (const topic of ['payment', 'konbini', 'paypay', 'jpy']) expect({ file, topic, found: aliases.some((alias) => alias.includes(topic)) }).toEqual({ file, topic, found: true });
 		}
-		const action = JSON.parse(readFileSync(`${__dirname}/../../nodes/Komoju/Komoju.node.json`, 'utf8')) as { alias: string[] };
+		const action = JSON.parse(readFileSync(`${__dirname}/../../packages/n8n-nodes-komoju/nodes/Komoju/Komoju.node.json`, 'utf8')) as { alias: string[] };
 		for (const topic of ['3d secure', 'credit card']) expect(action.alias.map((alias) => alias.toLowerCase())).toContain(topic);
 	});
 });

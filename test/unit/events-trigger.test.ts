@@ -10,9 +10,9 @@ import {
 	readCursor,
 	selectNewEvents,
 	type EventCursor,
-} from '../../nodes/Komoju/triggers/cursor';
-import { apiTime } from '../../nodes/Komoju/helpers/mappers';
-import { KomojuEventsTrigger } from '../../nodes/Komoju/KomojuEventsTrigger.node';
+} from '../../packages/n8n-nodes-komoju/nodes/Komoju/triggers/cursor';
+import { apiTime } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/mappers';
+import { KomojuEventsTrigger } from '../../packages/n8n-nodes-komoju/nodes/Komoju/KomojuEventsTrigger.node';
 import { testNode } from './node.fixture';
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');

@@ -1,15 +1,15 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { defaultIdempotencyKey, IDEMPOTENCY_ROOT_KEY, idempotencyRoot } from '../../nodes/Komoju/helpers/idempotency';
-import { cardPaymentDetails, normaliseSecureToken, toSnakeCaseFields } from '../../nodes/Komoju/helpers/mappers';
-import { redactCardNumbers } from '../../nodes/Komoju/helpers/redact';
-import { apiPath } from '../../nodes/Komoju/transport';
+import { defaultIdempotencyKey, IDEMPOTENCY_ROOT_KEY, idempotencyRoot } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/idempotency';
+import { cardPaymentDetails, normaliseSecureToken, toSnakeCaseFields } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/mappers';
+import { redactCardNumbers } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/redact';
+import { apiPath } from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport';
 import {
 	hintForStatus,
 	komojuApiError,
 	komojuConnectionError,
 	parseKomojuError,
-} from '../../nodes/Komoju/transport/errors';
+} from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport/errors';
 import { testNode } from './node.fixture';
 
 const node = testNode;

@@ -5,7 +5,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ADDRESS_FIELDS, methodPaymentDetails, PAYMENT_METHODS, type PaymentMethodSpec } from '../../nodes/Komoju/helpers/payment-methods';
+import { ADDRESS_FIELDS, methodPaymentDetails, PAYMENT_METHODS, type PaymentMethodSpec } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/payment-methods';
 import { testNode } from './node.fixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

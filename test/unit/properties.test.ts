@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { requireAmountIn } from '../../nodes/Komoju/helpers/money';
-import { redactCardNumbers } from '../../nodes/Komoju/helpers/redact';
+import { requireAmountIn } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/money';
+import { redactCardNumbers } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/redact';
 import {
 	describeValue,
 	passesLuhn,
@@ -19,8 +19,8 @@ import {
 	requireHttpUrl,
 	requireId,
 	requireVerificationValue,
-} from '../../nodes/Komoju/helpers/validation';
-import { apiPath } from '../../nodes/Komoju/transport';
+} from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/validation';
+import { apiPath } from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport';
 import { testNode } from './node.fixture';
 
 const RUNS = { numRuns: 400 };

@@ -1,4 +1,4 @@
-import { RateLimitGate } from '../../nodes/Komoju/transport/rate-limit';
+import { RateLimitGate } from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport/rate-limit';
 
 beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => jest.useRealTimers());

@@ -5,8 +5,8 @@ import {
 	parseRetryAfter,
 	retryDelayMs,
 	type RetryContext,
-} from '../../nodes/Komoju/transport/retry';
-import { mayHaveActed } from '../../nodes/Komoju/transport/errors';
+} from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport/retry';
+import { mayHaveActed } from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport/errors';
 
 const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: 3 };
 const context = (overrides: Partial<RetryContext> = {}): RetryContext => ({

@@ -5,10 +5,10 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { ObjectWithFile, type ItemContext, type Operation, type Resource } from '../../nodes/Komoju/actions/operation';
-import { requestOptionsCollection } from '../../nodes/Komoju/actions/options.shared';
-import { runOperation } from '../../nodes/Komoju/actions/router';
-import { komojuApiError, markPossiblyProcessed } from '../../nodes/Komoju/transport/errors';
+import { ObjectWithFile, type ItemContext, type Operation, type Resource } from '../../packages/n8n-nodes-komoju/nodes/Komoju/actions/operation';
+import { requestOptionsCollection } from '../../packages/n8n-nodes-komoju/nodes/Komoju/actions/options.shared';
+import { runOperation } from '../../packages/n8n-nodes-komoju/nodes/Komoju/actions/router';
+import { komojuApiError, markPossiblyProcessed } from '../../packages/n8n-nodes-komoju/nodes/Komoju/transport/errors';
 import { testNode } from './node.fixture';
 
 const resource: Resource = { displayName: 'Payment', komojuObject: 'payment', defaultOperation: 'create', operations: {} };

@@ -8,7 +8,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { KomojuTrigger } from '../../nodes/Komoju/KomojuTrigger.node';
+import { KomojuTrigger } from '../../packages/n8n-nodes-komoju/nodes/Komoju/KomojuTrigger.node';
 import { testNode } from './node.fixture';
 
 const secret = 'whsec_test_secret';

@@ -1,8 +1,8 @@
 import { createHmac } from 'crypto';
 
-import { checkDelivery, type DeliveryRecord } from '../../nodes/Komoju/triggers/dedupe';
-import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../../nodes/Komoju/triggers/events';
-import { computeSignature, verifySignature } from '../../nodes/Komoju/triggers/signature';
+import { checkDelivery, type DeliveryRecord } from '../../packages/n8n-nodes-komoju/nodes/Komoju/triggers/dedupe';
+import { ALL_EVENTS, eventOptions, isSelectedEvent } from '../../packages/n8n-nodes-komoju/nodes/Komoju/triggers/events';
+import { computeSignature, verifySignature } from '../../packages/n8n-nodes-komoju/nodes/Komoju/triggers/signature';
 
 const secret = 'whsec_test_secret';
 const body = Buffer.from('{"id":"ev_1","type":"payment.captured","data":{"amount":1000}}');

@@ -13,8 +13,8 @@ import {
 	requireUnexpired,
 	requireVerificationValue,
 	requireWholeNumber,
-} from '../../nodes/Komoju/helpers/validation';
-import { enforceMaximumAmount, formatAmount, requireAmountIn } from '../../nodes/Komoju/helpers/money';
+} from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/validation';
+import { enforceMaximumAmount, formatAmount, requireAmountIn } from '../../packages/n8n-nodes-komoju/nodes/Komoju/helpers/money';
 import { testNode } from './node.fixture';
 
 const node = testNode;

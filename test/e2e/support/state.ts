@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** The package n8n installs (what `npm publish` ships); the repository around it is tooling. */
+export const PACKAGE_DIR = resolve(REPO_ROOT, 'packages', 'n8n-nodes-komoju');
 export const STATE_ENV = 'KOMOJU_E2E_STATE';
 
 /** Secure tokens and customers created on the sandbox before the workflows were imported. */
