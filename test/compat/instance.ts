@@ -47,7 +47,8 @@ async function login(url: string): Promise<N8nApi> {
 	}
 }
 
-export async function startInstance(version: PreparedVersion, timeoutMs = 180_000): Promise<Instance> {
+/** `extraEnv` is added to n8n's environment (test/install: a proxy for registry.npmjs.org); undefined removes a variable. */
+export async function startInstance(version: PreparedVersion, timeoutMs = 180_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<Instance> {
 	const [port, brokerPort] = await freePorts(2);
 	const url = `http://127.0.0.1:${port}`;
 	const log = join(version.userFolder, 'n8n-start.log');
@@ -62,6 +63,7 @@ export async function startInstance(version: PreparedVersion, timeoutMs = 180_00
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: await ownerPasswordHash(OWNER.password, join(await n8nEnvValue('$KOMOJU_N8N_CACHE'), `n8n-${version.n8n}`)),
+			...extraEnv,
 		}),
 	});
 	if (!n8n.pid) throw new Error(`could not start n8n ${version.n8n}`);
