@@ -6,11 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { REPO_ROOT } from '../../e2e/support/state';
+import { PACKAGE_DIR } from '../../e2e/support/state';
 import { npmOk } from './npm';
 
-/** The one place that says where the package is (the repo root today). */
-export const PACKAGE_DIR = REPO_ROOT;
+export { PACKAGE_DIR };
 
 export interface Tarball {
 	name: string;
