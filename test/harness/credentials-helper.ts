@@ -24,6 +24,9 @@ const GENERIC_SECTIONS = ['headers', 'qs', 'body', 'auth'] as const;
  * type's `authenticate` the way n8n does; there is no storage, encryption or OAuth.
  */
 export class HarnessCredentialsHelper extends ICredentialsHelper {
+	/** How many times a node had a credential loaded and decrypted (n8n reads its database each time). */
+	decryptions = 0;
+
 	constructor(
 		private readonly types: Record<string, ICredentialType>,
 		private readonly data: HarnessCredentials,
@@ -61,6 +64,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions++;
 		const stored =
 			(nodeCredentials.id !== null ? this.data[nodeCredentials.id] : undefined) ?? this.data[type];
 		if (!stored) {

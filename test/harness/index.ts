@@ -88,6 +88,8 @@ export interface WorkflowRunResult {
 	thrown: ThrownError[];
 	/** The execution's custom data when it ended (what a retry of it would start with). */
 	customData: Record<string, string>;
+	/** How many times the run loaded and decrypted a credential. */
+	credentialDecryptions: number;
 	/** Output items of one run of a node; throws if the node has no such run. */
 	resultOf(nodeName: string, runIndex?: number, outputIndex?: number): INodeExecutionData[];
 }
@@ -126,8 +128,9 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
 		connections: opts.connections,
 		settings,
 	});
+	const credentialsHelper = new HarnessCredentialsHelper(opts.credentialTypes ?? {}, credentials);
 	const additionalData = createAdditionalData({
-		credentialsHelper: new HarnessCredentialsHelper(opts.credentialTypes ?? {}, credentials),
+		credentialsHelper,
 		hooks,
 		executionId,
 		workflowId,
@@ -153,6 +156,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
 		error,
 		thrown,
 		customData: { ...(run.data.resultData.metadata ?? {}) } as Record<string, string>,
+		credentialDecryptions: credentialsHelper.decryptions,
 		resultOf(nodeName, runIndex = 0, outputIndex = 0) {
 			const task = runData[nodeName]?.[runIndex];
 			if (!task) {

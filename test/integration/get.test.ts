@@ -127,4 +127,16 @@ describe('Secure Token → Get', () => {
 		expect(result.resultOf('KOMOJU').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(apiRequests(sandbox, 'GET', '/api/v1/secure_tokens/')).toHaveLength(2);
 	});
+
+	it('loads and decrypts the credential once per run, not once per request', async () => {
+		const token = await createToken(CARDS.challengeOk);
+		const result = await runKomoju(sandbox, getToken('={{ $json.id }}'), {
+			items: Array.from({ length: 6 }, () => ({ id: token.id })),
+		});
+		expect(result.status).toBe('success');
+		const gets = apiRequests(sandbox, 'GET', '/api/v1/secure_tokens/');
+		expect(gets).toHaveLength(6);
+		expect(new Set(gets.map((request) => request.headers.authorization))).toEqual(new Set([`Basic ${Buffer.from(`${sandbox.secretKey}:`).toString('base64')}`]));
+		expect(result.credentialDecryptions).toBe(1);
+	});
 });

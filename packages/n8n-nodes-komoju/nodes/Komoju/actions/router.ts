@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	sleep,
 	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -76,9 +77,19 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 	const outputs: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 	let nextItem = 0;
+	// n8n opens a new connection per request. When many answers arrive in one event-loop turn,
+	// the items they free would all start in that turn, and each request would wait for the
+	// others' connection set-up and for their answers' processing. One start per turn keeps them flowing.
+	let startTurn: Promise<void> = Promise.resolve();
+	const waitForStartTurn = async () => await (startTurn = startTurn.then(async () => await sleep(0)));
+	const anItemIsLeft = () => failures.length === 0 && nextItem < items.length;
 
 	const runItems = async () => {
-		while (failures.length === 0 && nextItem < items.length) {
+		while (anItemIsLeft()) {
+			if (concurrency > 1) {
+				await waitForStartTurn();
+				if (!anItemIsLeft()) break;
+			}
 			const itemIndex = nextItem++;
 			try {
 				const result = await operation.execute.call(this, contexts.contextFor(itemIndex));

@@ -2,6 +2,8 @@ import {
 	NodeOperationError,
 	sleep,
 	type NodeApiError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -61,6 +63,11 @@ type BodyKind = 'json' | 'file';
 interface ConnectionSettings {
 	baseUrl: string;
 	apiVersion: string;
+	/**
+	 * The credential as read for this run, handed to n8n with each request so that n8n does not
+	 * load and decrypt it again per request. Undefined where the credential is read every time.
+	 */
+	credential?: { id: string; name: string; data: ICredentialDataDecryptedObject };
 }
 
 /** Joins path segments below /api/v1, URL-encoding each one (ids may hold any character). */
@@ -113,19 +120,21 @@ function requireSafeBaseUrl(context: KomojuRequestContext, value: unknown): stri
 	return text;
 }
 
-async function readConnectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
+async function readConnectionSettings(context: KomojuRequestContext, keepCredential: boolean): Promise<ConnectionSettings> {
 	const credentials = await context.getCredentials('komojuApi');
+	const chosen = context.getNode().credentials?.komojuApi;
 	return {
 		baseUrl: requireSafeBaseUrl(context, credentials.baseUrl),
 		apiVersion: String(credentials.apiVersion ?? '').trim(),
+		...(keepCredential && chosen?.id && { credential: { id: chosen.id, name: chosen.name, data: credentials } }),
 	};
 }
 
 async function connectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
-	if (!isActionRun(context)) return await readConnectionSettings(context);
+	if (!isActionRun(context)) return await readConnectionSettings(context, false);
 	let settings = settingsPerRun.get(context);
 	if (!settings) {
-		settings = readConnectionSettings(context);
+		settings = readConnectionSettings(context, true);
 		settingsPerRun.set(context, settings);
 		// A failed read (e.g. a credential that cannot be decrypted) is not kept for later items.
 		settings.catch(() => settingsPerRun.delete(context));
@@ -172,14 +181,18 @@ async function sendOnce(
 	context: KomojuRequestContext,
 	options: IHttpRequestOptions,
 	itemIndex: number,
+	credential: ConnectionSettings['credential'],
 ): Promise<Attempt> {
 	const node = context.getNode();
+	// A copy per request: n8n may merge a pre-authentication token into the data it is given.
+	const credentialsDecrypted: ICredentialsDecrypted | undefined = credential && { ...credential, type: 'komojuApi', data: { ...credential.data } };
 	let response: FullResponse;
 	try {
 		response = (await context.helpers.httpRequestWithAuthentication.call(
 			context,
 			'komojuApi',
 			options,
+			credentialsDecrypted && { credentialsDecrypted },
 		)) as FullResponse;
 	} catch (error) {
 		// Never rethrown as it is: n8n's error keeps the request, card data included, as its cause.
@@ -222,7 +235,7 @@ async function sendWithRetries(
 	settings: RequestSettings,
 	bodyKind: BodyKind = 'json',
 ): Promise<Answer> {
-	const { baseUrl, apiVersion } = await connectionSettings(context);
+	const { baseUrl, apiVersion, credential } = await connectionSettings(context);
 	const headers: IDataObject = {};
 	if (apiVersion) headers['X-KOMOJU-API-VERSION'] = apiVersion;
 	if (request.idempotencyKey) headers['X-KOMOJU-IDEMPOTENCY'] = request.idempotencyKey;
@@ -249,6 +262,7 @@ async function sendWithRetries(
 				disableFollowRedirect: true,
 			},
 			settings.itemIndex,
+			credential,
 		);
 		if ('body' in attempt) return attempt;
 
