@@ -3,11 +3,11 @@ import { RateLimitGate } from '../../packages/n8n-nodes-komoju/nodes/Komoju/tran
 beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => jest.useRealTimers());
 
-/** When each passThrough() resolved, relative to the start of the test. */
-async function startTimes(gate: RateLimitGate, count: number, origin: number): Promise<number[]> {
+/** When each passThrough() resolved, relative to the start of the test; the clock moves on by `advanceMs`. */
+async function startTimes(gate: RateLimitGate, count: number, origin: number, advanceMs = 60_000): Promise<number[]> {
 	const times: number[] = [];
 	const waiting = Array.from({ length: count }, () => gate.passThrough().then(() => times.push(Date.now() - origin)));
-	await jest.advanceTimersByTimeAsync(60_000);
+	await jest.advanceTimersByTimeAsync(advanceMs);
 	await Promise.all(waiting);
 	return times;
 }
@@ -25,6 +25,7 @@ describe('RateLimitGate', () => {
 			starts.push(await gate.passThrough());
 			await jest.advanceTimersByTimeAsync(10);
 		}
+		starts.slice(0, 4).forEach((startedAt) => gate.answered(startedAt));
 		// The fifth was rejected: four got through in the second before it, so the pace is 3 a second.
 		gate.closeFor(1000, starts[4]);
 		const times = await startTimes(gate, 4, origin);
@@ -35,7 +36,7 @@ describe('RateLimitGate', () => {
 		}
 	});
 
-	it('stops pacing a few seconds after the last 429, so a rate learnt in a slow moment cannot slow the whole run', async () => {
+	it('keeps the pace after the 429, and raises it by one start a second after each 20 s without one', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();
 		const starts = [];
@@ -43,12 +44,54 @@ describe('RateLimitGate', () => {
 			starts.push(await gate.passThrough());
 			await jest.advanceTimersByTimeAsync(10);
 		}
-		// Two got through before the rejected one: 1 a second while the pace holds…
+		starts.slice(0, 2).forEach((startedAt) => gate.answered(startedAt));
+		// Two got through before the rejected one: 1 a second, from when the gate reopens (1030)…
 		gate.closeFor(1000, starts[2]);
-		expect(await startTimes(gate, 2, origin)).toEqual([1030, 2030]);
-		// …which ends 5 s after the gate reopened; then everyone goes at once again.
-		await jest.advanceTimersByTimeAsync(5000);
-		const later = Date.now() - origin;
-		expect(await startTimes(gate, 3, origin)).toEqual([later, later, later]);
+		expect(await startTimes(gate, 2, origin, 2100)).toEqual([1030, 2030]);
+		// …still 11 s later…
+		await jest.advanceTimersByTimeAsync(10_000);
+		expect(await startTimes(gate, 2, origin, 1100)).toEqual([12130, 13130]);
+		// …and 2 a second once it has been open for 20 s without a 429.
+		await jest.advanceTimersByTimeAsync(8000);
+		expect(await startTimes(gate, 3, origin, 1100)).toEqual([21230, 21730, 22230]);
+	});
+
+	it('a 429 in a slow moment never teaches less than a second without a 429 let through', async () => {
+		const gate = new RateLimitGate();
+		const origin = Date.now();
+		// 10 answered within one second, none rejected…
+		for (let index = 0; index < 10; index++) {
+			gate.answered(await gate.passThrough());
+			await jest.advanceTimersByTimeAsync(50);
+		}
+		// …then, at 6 s, a 429 when only 2 had been answered in the second before it (random, not a limit):
+		await jest.advanceTimersByTimeAsync(5500);
+		const slow = [];
+		for (let index = 0; index < 3; index++) {
+			slow.push(await gate.passThrough());
+			await jest.advanceTimersByTimeAsync(100);
+		}
+		slow.slice(0, 2).forEach((startedAt) => gate.answered(startedAt));
+		gate.closeFor(0, slow[2]);
+		// the pace is 9 a second (the 10 proven, minus one), not 1.
+		const times = await startTimes(gate, 4, origin, 1000);
+		for (let index = 1; index < times.length; index++) {
+			expect(times[index] - times[index - 1]).toBeGreaterThanOrEqual(111);
+			expect(times[index] - times[index - 1]).toBeLessThanOrEqual(113);
+		}
+	});
+
+	it('learns from answered requests only: requests rejected or still in flight do not count as let through', async () => {
+		const gate = new RateLimitGate();
+		const origin = Date.now();
+		const starts = [];
+		for (let index = 0; index < 8; index++) {
+			starts.push(await gate.passThrough());
+			await jest.advanceTimersByTimeAsync(10);
+		}
+		// Three answered, the fourth rejected, four more still without an answer: 2 a second.
+		starts.slice(0, 3).forEach((startedAt) => gate.answered(startedAt));
+		gate.closeFor(1000, starts[3]);
+		expect(await startTimes(gate, 3, origin, 3000)).toEqual([1080, 1580, 2080]);
 	});
 });

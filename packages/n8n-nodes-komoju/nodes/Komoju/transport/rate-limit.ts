@@ -1,39 +1,53 @@
 import { sleep } from 'n8n-workflow';
 
-/** How many recent start times the gate keeps to learn the allowed rate from. */
+/** How many recent answered and rejected start times the gate keeps to learn the allowed rate from. */
 const REMEMBERED_STARTS = 1000;
 
 /**
- * How long the pace holds after the last 429. A 429 can also come while few requests were
- * sent (a slow moment, a short outage), which would teach a rate far too low; the pace ends
- * by itself so that such a lesson cannot slow the rest of the run.
+ * How long the pace must go without a 429 before it rises by one start a second: a limit
+ * KOMOJU raised is found again, at the cost of at most one 429 per rise.
  */
-const PACE_FOR_MS = 5000;
+const RISE_AFTER_MS = 20_000;
+
+function remember(list: number[], startedAt: number): void {
+	list.push(startedAt);
+	if (list.length > REMEMBERED_STARTS) list.shift();
+}
 
 /**
  * One per node run, shared by all its parallel requests. A 429 closes it for everyone until
  * KOMOJU's Retry-After has passed, and teaches it the rate KOMOJU let through: the requests
- * started in the second before the rejected one. For a while after that it spaces starts evenly
- * just below that rate, so the node neither bursts into the limit again after every wait nor
- * bunches up.
+ * answered (not with 429) among those started in the second before the rejected one. From then
+ * on it spaces starts evenly just below that rate, so the node neither bursts into the limit
+ * again after every wait nor bunches up.
+ *
+ * A 429 never teaches a pace below the most requests one second without any 429 let through
+ * in this run: a 429 that does not come from a rate limit (a hiccup, a slow moment with few
+ * requests sent) would otherwise lower the pace by one each time, until the run crawls.
  */
 export class RateLimitGate {
 	private reopensAt = 0;
-	private recentStarts: number[] = [];
+	private answeredStarts: number[] = [];
+	private rejectedStarts: number[] = [];
+	private provenPerSecond = 0;
 	private startsPerSecond = Infinity;
-	private pacedUntil = 0;
 	private nextStartAt = 0;
+	private quietSince = 0;
+
+	/** A request started at `startedAt` was answered with something other than a 429. */
+	answered(startedAt: number): void {
+		remember(this.answeredStarts, startedAt);
+	}
 
 	/** `rejectedStartedAt`: when the request that got the 429 was sent. */
 	closeFor(ms: number, rejectedStartedAt: number, now = Date.now()): void {
 		this.reopensAt = Math.max(this.reopensAt, now + ms);
-		const letThrough = this.recentStarts.filter(
-			(startedAt) => startedAt > rejectedStartedAt - 1000 && startedAt < rejectedStartedAt,
-		).length;
-		if (letThrough > 1) {
-			this.startsPerSecond = letThrough - 1;
-			this.pacedUntil = this.reopensAt + PACE_FOR_MS;
-		}
+		this.quietSince = this.reopensAt;
+		this.provenPerSecond = Math.max(this.provenPerSecond, this.mostAnsweredInASecondWithoutA429());
+		remember(this.rejectedStarts, rejectedStartedAt);
+		const letThrough = this.answeredStarts.filter((startedAt) => startedAt > rejectedStartedAt - 1000 && startedAt < rejectedStartedAt).length;
+		const lesson = Math.max(letThrough, this.provenPerSecond) - 1;
+		if (lesson >= 1) this.startsPerSecond = lesson;
 	}
 
 	/** Waits until the gate is open and it is this request's turn; returns the start time. */
@@ -41,16 +55,39 @@ export class RateLimitGate {
 		for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) await sleep(wait);
 		const startedAt = Date.now();
 		// Claimed at once, so parallel requests waking together take consecutive turns.
-		if (startedAt < this.pacedUntil) this.nextStartAt = startedAt + 1000 / this.startsPerSecond;
-		this.recentStarts.push(startedAt);
-		if (this.recentStarts.length > REMEMBERED_STARTS) this.recentStarts.shift();
+		this.nextStartAt = startedAt + 1000 / this.pace(startedAt);
 		return startedAt;
 	}
 
+	private pace(now: number): number {
+		const rises = Math.floor((now - this.quietSince) / RISE_AFTER_MS);
+		if (Number.isFinite(this.startsPerSecond) && rises > 0) {
+			this.startsPerSecond += rises;
+			this.quietSince += rises * RISE_AFTER_MS;
+		}
+		return this.startsPerSecond;
+	}
+
+	/** Over the remembered starts: the most answered ones in a second that holds no rejected one. */
+	private mostAnsweredInASecondWithoutA429(): number {
+		const ascending = (a: number, b: number) => a - b;
+		const answered = [...this.answeredStarts].sort(ascending);
+		const rejected = [...this.rejectedStarts].sort(ascending);
+		let most = 0;
+		let end = 0;
+		let nextRejected = 0;
+		for (let first = 0; first < answered.length; first++) {
+			const windowEnd = answered[first] + 1000;
+			while (end < answered.length && answered[end] < windowEnd) end++;
+			while (nextRejected < rejected.length && rejected[nextRejected] < answered[first]) nextRejected++;
+			const clean = nextRejected === rejected.length || rejected[nextRejected] >= windowEnd;
+			if (clean) most = Math.max(most, end - first);
+		}
+		return most;
+	}
+
 	private waitMs(): number {
-		const now = Date.now();
-		const turn = now < this.pacedUntil ? this.nextStartAt : 0;
-		return Math.max(this.reopensAt, turn) - now;
+		return Math.max(this.reopensAt, this.nextStartAt) - Date.now();
 	}
 }
 

@@ -264,6 +264,8 @@ async function sendWithRetries(
 			settings.itemIndex,
 			credential,
 		);
+		const answeredWith = 'body' in attempt ? attempt.status : attempt.failure.status;
+		if (answeredWith !== undefined && answeredWith !== 429) gate.answered(startedAt);
 		if ('body' in attempt) return attempt;
 
 		const delay = retryDelayMs(attempt.failure, {
