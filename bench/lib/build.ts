@@ -3,6 +3,7 @@
  * the package's tsconfig, which also emits the codex files, then the icons `n8n-node build`
  * copies), but into a folder of its own, so another `npm run build` running at the same time (it deletes dist/ first) cannot pull
  * the files away while n8n is being set up. install-package.sh then installs from that folder.
+ * `sourceDir` is this checkout's package by default; the A/B mode passes another revision's.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
@@ -17,17 +18,17 @@ function walk(dir: string): string[] {
 	});
 }
 
-export function buildPackage(): string {
+export function buildPackage(sourceDir: string = PACKAGE_DIR): string {
 	mkdirSync(join(REPO_ROOT, '.e2e'), { recursive: true });
 	const packageDir = mkdtempSync(join(REPO_ROOT, '.e2e', 'bench-package-'));
-	copyFileSync(join(PACKAGE_DIR, 'package.json'), join(packageDir, 'package.json'));
-	execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(PACKAGE_DIR, 'tsconfig.json'), '--outDir', join(packageDir, 'dist')], {
-		cwd: PACKAGE_DIR,
+	copyFileSync(join(sourceDir, 'package.json'), join(packageDir, 'package.json'));
+	execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(sourceDir, 'tsconfig.json'), '--outDir', join(packageDir, 'dist')], {
+		cwd: sourceDir,
 		stdio: 'inherit',
 	});
-	const assets = ['nodes', 'credentials', 'icons'].flatMap((dir) => walk(join(PACKAGE_DIR, dir)).filter((f) => /\.(png|svg)$/.test(f)));
+	const assets = ['nodes', 'credentials', 'icons'].flatMap((dir) => walk(join(sourceDir, dir)).filter((f) => /\.(png|svg)$/.test(f)));
 	for (const asset of assets) {
-		const target = join(packageDir, 'dist', relative(PACKAGE_DIR, asset));
+		const target = join(packageDir, 'dist', relative(sourceDir, asset));
 		mkdirSync(dirname(target), { recursive: true });
 		copyFileSync(asset, target);
 	}

@@ -1,8 +1,17 @@
 /** Renders the benchmark's tables (markdown), with each target checked. */
 import type { CreateCount, NodeRun, RawRun } from './types';
 
+export interface Machine {
+	cpus: number;
+	cpuModel: string;
+	ramGb: number;
+	node: string;
+	n8n: string;
+	date: string;
+}
+
 export interface Results {
-	machine: { cpus: number; cpuModel: string; ramGb: number; node: string; n8n: string; date: string };
+	machine: Machine;
 	itemsS1: number;
 	itemsS3: number;
 	rate: number;

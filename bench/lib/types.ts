@@ -14,6 +14,8 @@ export interface NodeRun {
 	hwmBeforeMb: number;
 	hwmAfterMb: number;
 	cpuMs: number;
+	/** 1-minute load average when the run started and when it ended (the machine is shared). */
+	loads: [number, number];
 }
 
 export interface RawRun {

@@ -109,3 +109,25 @@ export function benchWorkflows(sandboxUrl: string): WorkflowJson[] {
 		pipeline(WF.createHttpRetry, httpRequest(sandboxUrl, 'POST', '/secure_tokens', createJsonBody, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 })),
 	];
 }
+
+/** Scenario 2's rows, by their `--s2` name. */
+export const S2_ROWS: Record<string, { workflowId: string; label: string }> = {
+	komoju: { workflowId: WF.createKomoju, label: 'KOMOJU Create (defaults)' },
+	http: { workflowId: WF.createHttp, label: 'HTTP Request 4.2 (defaults)' },
+	'http-retry': { workflowId: WF.createHttpRetry, label: 'HTTP Request 4.2 + Retry On Fail' },
+};
+
+/** Scenario 3's rows, by their `--s3` name; `concurrency` is the node's, where a raw floor at the same concurrency is measured. */
+export const S3_ROWS: Record<string, { workflowId: string; label: string; concurrency?: number }> = {
+	defaults: { workflowId: WF.getDefaults, label: 'KOMOJU Get (defaults: concurrency 5)', concurrency: 5 },
+	c20: { workflowId: WF.get(20), label: 'KOMOJU Get, concurrency 20', concurrency: 20 },
+	http: { workflowId: WF.getHttp, label: 'HTTP Request 4.2 (defaults)' },
+};
+
+/** The rows named on the command line, in that order, each with its name. */
+export function pickRows<T>(rows: Record<string, T>, names: string[], flag: string): Array<T & { name: string }> {
+	return names.map((name) => {
+		if (!rows[name]) throw new Error(`${flag}: no row "${name}" (rows: ${Object.keys(rows).join(', ')})`);
+		return { ...rows[name], name };
+	});
+}
