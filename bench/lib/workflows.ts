@@ -87,7 +87,7 @@ const createJsonBody =
 	'={{ JSON.stringify({ amount: 1000, currency: "JPY", return_url: "https://shop.example.com/return?run=" + $json.run + "&item=" + $json.i, ' +
 	`payment_details: { type: "credit_card", number: "${CARDS.regular}", month: 12, year: ${FUTURE_YEAR}, verification_value: "123", name: "Taro Yamada", email: "taro@example.com" } }) }}`;
 
-export const CONCURRENCIES = [1, 5, 10, 20];
+export const CONCURRENCIES = [1, 5, 10, 20, 50];
 
 export const WF = {
 	get: (concurrency: number) => `benchGetC${concurrency}`,

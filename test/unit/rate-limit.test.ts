@@ -36,7 +36,7 @@ describe('RateLimitGate', () => {
 		}
 	});
 
-	it('keeps the pace after the 429, and raises it by one start a second after each 20 s without one', async () => {
+	it('stops pacing 5 s after a single 429, so a rate learnt in a slow moment cannot slow the whole run', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();
 		const starts = [];
@@ -48,12 +48,34 @@ describe('RateLimitGate', () => {
 		// Two got through before the rejected one: 1 a second, from when the gate reopens (1030)…
 		gate.closeFor(1000, starts[2]);
 		expect(await startTimes(gate, 2, origin, 2100)).toEqual([1030, 2030]);
-		// …still 11 s later…
+		// …until 5 s after it reopened; then everyone goes at once again.
+		await jest.advanceTimersByTimeAsync(4000);
+		expect(await startTimes(gate, 3, origin, 100)).toEqual([6130, 6130, 6130]);
+	});
+
+	it('a second 429 teaching the same rate keeps the pace for the run, rising by one after each 20 s without a 429', async () => {
+		const gate = new RateLimitGate();
+		const origin = Date.now();
+		const rejectAfterTwo = async () => {
+			const starts = [];
+			for (let index = 0; index < 3; index++) {
+				starts.push(await gate.passThrough());
+				await jest.advanceTimersByTimeAsync(10);
+			}
+			starts.slice(0, 2).forEach((startedAt) => gate.answered(startedAt));
+			gate.closeFor(1000, starts[2]);
+		};
+		await rejectAfterTwo();
+		await jest.advanceTimersByTimeAsync(7000);
+		// 7 s later, unpaced again, the limit is hit again at the same rate: 1 a second from 8060…
+		await rejectAfterTwo();
+		expect(await startTimes(gate, 2, origin, 2100)).toEqual([8060, 9060]);
+		// …still 10 s later…
 		await jest.advanceTimersByTimeAsync(10_000);
-		expect(await startTimes(gate, 2, origin, 1100)).toEqual([12130, 13130]);
-		// …and 2 a second once it has been open for 20 s without a 429.
+		expect(await startTimes(gate, 2, origin, 1100)).toEqual([19160, 20160]);
+		// …and 2 a second once the gate has been open 20 s without a 429.
 		await jest.advanceTimersByTimeAsync(8000);
-		expect(await startTimes(gate, 3, origin, 1100)).toEqual([21230, 21730, 22230]);
+		expect(await startTimes(gate, 3, origin, 1100)).toEqual([28260, 28760, 29260]);
 	});
 
 	it('a 429 in a slow moment never teaches less than a second without a 429 let through', async () => {

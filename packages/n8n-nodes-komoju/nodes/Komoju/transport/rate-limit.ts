@@ -4,8 +4,18 @@ import { sleep } from 'n8n-workflow';
 const REMEMBERED_STARTS = 1000;
 
 /**
- * How long the pace must go without a 429 before it rises by one start a second: a limit
- * KOMOJU raised is found again, at the cost of at most one 429 per rise.
+ * How long a pace learnt from one 429 holds. One 429 can come from a slow moment or a hiccup
+ * and teach a rate far too low, so its lesson ends by itself; a second 429 that teaches about
+ * the same rate confirms a limit, and that pace then holds for the rest of the run.
+ */
+const UNCONFIRMED_PACE_MS = 5000;
+
+/** Two lessons within this factor of each other describe the same limit. */
+const SAME_LIMIT = 1.25;
+
+/**
+ * How long a confirmed pace must go without a 429 before it rises by one start a second: a
+ * limit KOMOJU raised is found again, at the cost of at most one 429 per rise.
  */
 const RISE_AFTER_MS = 20_000;
 
@@ -19,7 +29,8 @@ function remember(list: number[], startedAt: number): void {
  * KOMOJU's Retry-After has passed, and teaches it the rate KOMOJU let through: the requests
  * answered (not with 429) among those started in the second before the rejected one. From then
  * on it spaces starts evenly just below that rate, so the node neither bursts into the limit
- * again after every wait nor bunches up.
+ * again after every wait nor bunches up (for a while, or for the run once a second 429 has
+ * confirmed the limit: see UNCONFIRMED_PACE_MS).
  *
  * A 429 never teaches a pace below the most requests one second without any 429 let through
  * in this run: a 429 that does not come from a rate limit (a hiccup, a slow moment with few
@@ -31,6 +42,8 @@ export class RateLimitGate {
 	private rejectedStarts: number[] = [];
 	private provenPerSecond = 0;
 	private startsPerSecond = Infinity;
+	private pacedUntil = 0;
+	private lastLesson = 0;
 	private nextStartAt = 0;
 	private quietSince = 0;
 
@@ -43,11 +56,15 @@ export class RateLimitGate {
 	closeFor(ms: number, rejectedStartedAt: number, now = Date.now()): void {
 		this.reopensAt = Math.max(this.reopensAt, now + ms);
 		this.quietSince = this.reopensAt;
-		this.provenPerSecond = Math.max(this.provenPerSecond, this.mostAnsweredInASecondWithoutA429());
 		remember(this.rejectedStarts, rejectedStartedAt);
+		this.provenPerSecond = Math.max(this.provenPerSecond, this.mostAnsweredInASecondWithoutA429());
 		const letThrough = this.answeredStarts.filter((startedAt) => startedAt > rejectedStartedAt - 1000 && startedAt < rejectedStartedAt).length;
 		const lesson = Math.max(letThrough, this.provenPerSecond) - 1;
-		if (lesson >= 1) this.startsPerSecond = lesson;
+		if (lesson < 1) return;
+		const confirmed = lesson * SAME_LIMIT >= this.lastLesson && lesson <= this.lastLesson * SAME_LIMIT;
+		this.lastLesson = lesson;
+		this.startsPerSecond = lesson;
+		this.pacedUntil = confirmed ? Infinity : this.reopensAt + UNCONFIRMED_PACE_MS;
 	}
 
 	/** Waits until the gate is open and it is this request's turn; returns the start time. */
@@ -60,8 +77,9 @@ export class RateLimitGate {
 	}
 
 	private pace(now: number): number {
+		if (now >= this.pacedUntil) return Infinity;
 		const rises = Math.floor((now - this.quietSince) / RISE_AFTER_MS);
-		if (Number.isFinite(this.startsPerSecond) && rises > 0) {
+		if (rises > 0) {
 			this.startsPerSecond += rises;
 			this.quietSince += rises * RISE_AFTER_MS;
 		}
