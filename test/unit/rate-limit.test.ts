@@ -12,6 +12,20 @@ async function startTimes(gate: RateLimitGate, count: number, origin: number, ad
 	return times;
 }
 
+/**
+ * Starts `count` requests 10 ms apart, the first `answered` of them answered, the one after those
+ * rejected with a 429 (Retry-After `retryAfterMs`); the rest stay in flight.
+ */
+async function startThenReject(gate: RateLimitGate, count: number, answered: number, retryAfterMs = 1000): Promise<void> {
+	const starts = [];
+	for (let index = 0; index < count; index++) {
+		starts.push(await gate.passThrough());
+		await jest.advanceTimersByTimeAsync(10);
+	}
+	starts.slice(0, answered).forEach((startedAt) => gate.answered(startedAt));
+	gate.closeFor(retryAfterMs, starts[answered]);
+}
+
 describe('RateLimitGate', () => {
 	it('lets requests through at once while no 429 was seen', async () => {
 		expect(await startTimes(new RateLimitGate(), 5, Date.now())).toEqual([0, 0, 0, 0, 0]);
@@ -20,14 +34,8 @@ describe('RateLimitGate', () => {
 	it('after a 429, holds everyone for Retry-After, then spaces starts below the rate that got through', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();
-		const starts = [];
-		for (let index = 0; index < 5; index++) {
-			starts.push(await gate.passThrough());
-			await jest.advanceTimersByTimeAsync(10);
-		}
-		starts.slice(0, 4).forEach((startedAt) => gate.answered(startedAt));
 		// The fifth was rejected: four got through in the second before it, so the pace is 3 a second.
-		gate.closeFor(1000, starts[4]);
+		await startThenReject(gate, 5, 4);
 		const times = await startTimes(gate, 4, origin);
 		expect(times[0]).toBe(1050);
 		for (let index = 1; index < times.length; index++) {
@@ -39,14 +47,8 @@ describe('RateLimitGate', () => {
 	it('stops pacing 5 s after a single 429, so a rate learnt in a slow moment cannot slow the whole run', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();
-		const starts = [];
-		for (let index = 0; index < 3; index++) {
-			starts.push(await gate.passThrough());
-			await jest.advanceTimersByTimeAsync(10);
-		}
-		starts.slice(0, 2).forEach((startedAt) => gate.answered(startedAt));
 		// Two got through before the rejected one: 1 a second, from when the gate reopens (1030)…
-		gate.closeFor(1000, starts[2]);
+		await startThenReject(gate, 3, 2);
 		expect(await startTimes(gate, 2, origin, 2100)).toEqual([1030, 2030]);
 		// …until 5 s after it reopened; then everyone goes at once again.
 		await jest.advanceTimersByTimeAsync(4000);
@@ -56,19 +58,10 @@ describe('RateLimitGate', () => {
 	it('a second 429 teaching the same rate keeps the pace for the run, rising by one after each 20 s without a 429', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();
-		const rejectAfterTwo = async () => {
-			const starts = [];
-			for (let index = 0; index < 3; index++) {
-				starts.push(await gate.passThrough());
-				await jest.advanceTimersByTimeAsync(10);
-			}
-			starts.slice(0, 2).forEach((startedAt) => gate.answered(startedAt));
-			gate.closeFor(1000, starts[2]);
-		};
-		await rejectAfterTwo();
+		await startThenReject(gate, 3, 2);
 		await jest.advanceTimersByTimeAsync(7000);
 		// 7 s later, unpaced again, the limit is hit again at the same rate: 1 a second from 8060…
-		await rejectAfterTwo();
+		await startThenReject(gate, 3, 2);
 		expect(await startTimes(gate, 2, origin, 2100)).toEqual([8060, 9060]);
 		// …still 10 s later…
 		await jest.advanceTimersByTimeAsync(10_000);
@@ -106,14 +99,8 @@ describe('RateLimitGate', () => {
 	it('learns from answered requests only: requests rejected or still in flight do not count as let through', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();
-		const starts = [];
-		for (let index = 0; index < 8; index++) {
-			starts.push(await gate.passThrough());
-			await jest.advanceTimersByTimeAsync(10);
-		}
 		// Three answered, the fourth rejected, four more still without an answer: 2 a second.
-		starts.slice(0, 3).forEach((startedAt) => gate.answered(startedAt));
-		gate.closeFor(1000, starts[3]);
+		await startThenReject(gate, 8, 3);
 		expect(await startTimes(gate, 3, origin, 3000)).toEqual([1080, 1580, 2080]);
 	});
 });
