@@ -71,6 +71,22 @@ describe('RateLimitGate', () => {
 		expect(await startTimes(gate, 3, origin, 1100)).toEqual([28260, 28760, 29260]);
 	});
 
+	it('a 429 met while paced lowers the pace but confirms nothing: the hold still ends after 5 s', async () => {
+		const gate = new RateLimitGate();
+		const origin = Date.now();
+		// Ten answered, the eleventh rejected at 100 ms: 9 a second from 1110 until 6110…
+		await startThenReject(gate, 11, 10);
+		const paced = await startTimes(gate, 10, origin, 2100);
+		expect(paced[1] - paced[0]).toBeGreaterThanOrEqual(111);
+		// …where nine are answered and the tenth is rejected: the same rate again, but met at the node's own pace.
+		paced.slice(0, 9).forEach((time) => gate.answered(origin + time));
+		gate.closeFor(0, origin + paced[9]);
+		await jest.advanceTimersByTimeAsync(5000);
+		const later = Date.now() - origin;
+		expect(later).toBeGreaterThan(6110);
+		expect(await startTimes(gate, 3, origin, 100)).toEqual([later, later, later]);
+	});
+
 	it('a 429 in a slow moment never teaches less than a second without a 429 let through', async () => {
 		const gate = new RateLimitGate();
 		const origin = Date.now();

@@ -5,8 +5,10 @@ const REMEMBERED_STARTS = 1000;
 
 /**
  * How long a pace learnt from one 429 holds. One 429 can come from a slow moment or a hiccup
- * and teach a rate far too low, so its lesson ends by itself; a second 429 that teaches about
- * the same rate confirms a limit, and that pace then holds for the rest of the run.
+ * and teach a rate far too low, so its lesson ends by itself; a second 429 met at full speed
+ * (after the hold) that teaches about the same rate confirms a limit, and that pace then holds
+ * for the rest of the run. A 429 met while paced lowers the pace but confirms nothing: at its
+ * own pace the node would only relearn that pace.
  */
 const UNCONFIRMED_PACE_MS = 5000;
 
@@ -43,7 +45,8 @@ export class RateLimitGate {
 	private provenPerSecond = 0;
 	private startsPerSecond = Infinity;
 	private pacedUntil = 0;
-	private lastLesson = 0;
+	/** What the last 429 met at full speed taught. */
+	private lastFullSpeedLesson = 0;
 	private nextStartAt = 0;
 	private quietSince = 0;
 
@@ -61,10 +64,12 @@ export class RateLimitGate {
 		const letThrough = this.answeredStarts.filter((startedAt) => startedAt > rejectedStartedAt - 1000 && startedAt < rejectedStartedAt).length;
 		const lesson = Math.max(letThrough, this.provenPerSecond) - 1;
 		if (lesson < 1) return;
-		const confirmed = lesson * SAME_LIMIT >= this.lastLesson && lesson <= this.lastLesson * SAME_LIMIT;
-		this.lastLesson = lesson;
-		this.startsPerSecond = lesson;
-		this.pacedUntil = confirmed ? Infinity : this.reopensAt + UNCONFIRMED_PACE_MS;
+		const paced = rejectedStartedAt < this.pacedUntil;
+		this.startsPerSecond = paced ? Math.min(this.startsPerSecond, lesson) : lesson;
+		if (paced) return;
+		const last = this.lastFullSpeedLesson;
+		this.lastFullSpeedLesson = lesson;
+		this.pacedUntil = lesson * SAME_LIMIT >= last && lesson <= last * SAME_LIMIT ? Infinity : this.reopensAt + UNCONFIRMED_PACE_MS;
 	}
 
 	/** Waits until the gate is open and it is this request's turn; returns the start time. */
