@@ -64,8 +64,8 @@ interface ConnectionSettings {
 	baseUrl: string;
 	apiVersion: string;
 	/**
-	 * The credential as read for this run, handed to n8n with each request so that n8n does not
-	 * load and decrypt it again per request. Undefined where the credential is read every time.
+	 * The credential as read here, handed to n8n with the request so that n8n does not load and
+	 * decrypt it a second time. Undefined when the node holds no saved credential id.
 	 */
 	credential?: { id: string; name: string; data: ICredentialDataDecryptedObject };
 }
@@ -120,21 +120,21 @@ function requireSafeBaseUrl(context: KomojuRequestContext, value: unknown): stri
 	return text;
 }
 
-async function readConnectionSettings(context: KomojuRequestContext, keepCredential: boolean): Promise<ConnectionSettings> {
+async function readConnectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
 	const credentials = await context.getCredentials('komojuApi');
 	const chosen = context.getNode().credentials?.komojuApi;
 	return {
 		baseUrl: requireSafeBaseUrl(context, credentials.baseUrl),
 		apiVersion: String(credentials.apiVersion ?? '').trim(),
-		...(keepCredential && chosen?.id && { credential: { id: chosen.id, name: chosen.name, data: credentials } }),
+		...(chosen?.id && { credential: { id: chosen.id, name: chosen.name, data: credentials } }),
 	};
 }
 
 async function connectionSettings(context: KomojuRequestContext): Promise<ConnectionSettings> {
-	if (!isActionRun(context)) return await readConnectionSettings(context, false);
+	if (!isActionRun(context)) return await readConnectionSettings(context);
 	let settings = settingsPerRun.get(context);
 	if (!settings) {
-		settings = readConnectionSettings(context, true);
+		settings = readConnectionSettings(context);
 		settingsPerRun.set(context, settings);
 		// A failed read (e.g. a credential that cannot be decrypted) is not kept for later items.
 		settings.catch(() => settingsPerRun.delete(context));
