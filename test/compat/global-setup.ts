@@ -11,37 +11,24 @@
  * and every test of that version fails with it (smoke.compat.ts), so the run fails.
  * The smoke itself starts each version's `n8n start` in turn (one n8n at a time).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startSandbox } from '../../sandbox/server';
 import { runScript, tail } from '../e2e/support/n8n';
 import { CARDS, SandboxClient, SECRET_KEY } from '../e2e/support/sandbox-client';
-import { REPO_ROOT, STATE_ENV } from '../e2e/support/state';
+import { STATE_ENV } from '../e2e/support/state';
+import { makeRunDir, timed, type RunHandles } from '../run-folder';
 import type { CompatState, PreparedVersion } from './state';
 import { selectedVersions, versionEnv, type CompatVersion } from './versions';
 import { compatCredentials, compatWorkflows } from './workflows';
 
-export interface CompatHandles {
-	runDir: string;
-	closers: Array<() => Promise<void>>;
-}
-
 declare global {
 	// eslint-disable-next-line no-var
-	var __KOMOJU_COMPAT__: CompatHandles | undefined;
+	var __KOMOJU_COMPAT__: RunHandles | undefined;
 }
 
 const log = (line: string) => process.stdout.write(`[compat] ${line}\n`);
-
-async function timed<T>(timings: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
-	const started = Date.now();
-	try {
-		return await work();
-	} finally {
-		timings[name] = Math.round((Date.now() - started) / 100) / 10;
-	}
-}
 
 /** Runs one of scripts/n8n/*.sh for this version; throws with its output's end when it fails. */
 async function script(version: CompatVersion, name: string, args: string[], what: string): Promise<void> {
@@ -74,9 +61,8 @@ async function prepare(version: CompatVersion, runDir: string, files: { credenti
 
 export default async function globalSetup(): Promise<void> {
 	const versions = selectedVersions();
-	mkdirSync(join(REPO_ROOT, '.e2e'), { recursive: true });
-	const runDir = mkdtempSync(join(REPO_ROOT, '.e2e', 'compat-'));
-	const handles: CompatHandles = { runDir, closers: [] };
+	const runDir = makeRunDir('compat-');
+	const handles: RunHandles = { runDir, closers: [] };
 	globalThis.__KOMOJU_COMPAT__ = handles;
 	log(`run folder ${runDir}; versions: ${versions.map((v) => `n8n ${v.n8n} (Node ${v.node})`).join(', ')}`);
 	try {

@@ -10,7 +10,7 @@
  * Everything the tests need is written to <run>/state.json (path in KOMOJU_E2E_STATE).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startSandbox } from '../../sandbox/server';
@@ -23,11 +23,10 @@ import { REPO_ROOT, STATE_ENV, type E2eState, type Fixtures } from './support/st
 import { moneyWorkflows } from './support/money-workflows';
 import { freePorts } from './support/processes';
 import { credentialsFor, loadExample, exampleFiles, patchedExamples, testWorkflows } from './support/workflows';
+import { makeRunDir, timed, type RunHandles } from '../run-folder';
 
-export interface E2eHandles {
-	runDir: string;
+export interface E2eHandles extends RunHandles {
 	n8n?: ChildProcess;
-	closers: Array<() => Promise<void>>;
 }
 
 declare global {
@@ -36,13 +35,6 @@ declare global {
 }
 
 const OWNER = { email: 'owner@komoju-e2e.test', password: 'E2e-owner-Passw0rd' };
-
-async function step<T>(timings: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
-	const started = Date.now();
-	const result = await work();
-	timings[name] = Math.round((Date.now() - started) / 100) / 10;
-	return result;
-}
 
 async function createFixtures(sandbox: SandboxClient): Promise<Fixtures> {
 	const customerId = await sandbox.createCustomer(CARDS.challengeOk, 'hanako@example.com');
@@ -60,19 +52,18 @@ async function createFixtures(sandbox: SandboxClient): Promise<Fixtures> {
 
 export default async function globalSetup(): Promise<void> {
 	const timings: Record<string, number> = {};
-	mkdirSync(join(REPO_ROOT, '.e2e'), { recursive: true });
-	const runDir = mkdtempSync(join(REPO_ROOT, '.e2e', 'run-'));
+	const runDir = makeRunDir('run-');
 	const handles: E2eHandles = { runDir, closers: [] };
 	globalThis.__KOMOJU_E2E__ = handles;
 	const userFolder = join(runDir, 'n8n');
 	process.stdout.write(`\n[e2e] run folder ${runDir}\n`);
 
 	try {
-		await step(timings, 'tools.sh', async () => {
+		await timed(timings, 'tools.sh', async () => {
 			const result = await runScript('tools.sh', []);
 			if (result.code !== 0) throw new Error(`scripts/n8n/tools.sh failed:\n${tail(result.stdout + result.stderr)}`);
 		});
-		await step(timings, 'install-package.sh', async () => {
+		await timed(timings, 'install-package.sh', async () => {
 			// KOMOJU_E2E_PACKAGE_DIR: test another build of the package (default: packages/n8n-nodes-komoju).
 			const packageDir = process.env.KOMOJU_E2E_PACKAGE_DIR;
 			const result = await runScript('install-package.sh', packageDir ? [userFolder, packageDir] : [userFolder]);
@@ -82,7 +73,7 @@ export default async function globalSetup(): Promise<void> {
 		const sandbox = await startSandbox({ latencyMs: 0 });
 		handles.closers.push(() => sandbox.close());
 		const sandboxClient = new SandboxClient(sandbox.url);
-		const fixtures = await step(timings, 'fixtures', () => createFixtures(sandboxClient));
+		const fixtures = await timed(timings, 'fixtures', () => createFixtures(sandboxClient));
 
 		const mailDir = join(runDir, 'mails');
 		const smtp = await startFakeSmtp(mailDir);
@@ -105,8 +96,8 @@ export default async function globalSetup(): Promise<void> {
 		];
 		writeFileSync(workflowsFile, JSON.stringify(workflows, null, 2));
 
-		await step(timings, 'import:credentials', () => n8nCli(userFolder, ['import:credentials', `--input=${credentialsFile}`]));
-		await step(timings, 'import:workflow', () => n8nCli(userFolder, ['import:workflow', `--input=${workflowsFile}`]));
+		await timed(timings, 'import:credentials', () => n8nCli(userFolder, ['import:credentials', `--input=${credentialsFile}`]));
+		await timed(timings, 'import:workflow', () => n8nCli(userFolder, ['import:workflow', `--input=${workflowsFile}`]));
 
 		// n8n's port and its task broker's: n8n.sh would otherwise pick the broker's on its own.
 		const [port, brokerPort] = await freePorts(2);
@@ -141,7 +132,7 @@ export default async function globalSetup(): Promise<void> {
 			timings,
 		};
 		// Wait here: n8n booting next to `n8n execute` runs slows both down more than waiting does.
-		await step(timings, 'n8n start ready', () => waitForN8n(state));
+		await timed(timings, 'n8n start ready', () => waitForN8n(state));
 		const stateFile = join(runDir, 'state.json');
 		writeFileSync(stateFile, JSON.stringify(state, null, 2));
 		process.env[STATE_ENV] = stateFile;

@@ -3,8 +3,7 @@
  * fake servers. Removes the run folder unless KOMOJU_E2E_KEEP=1 (it then keeps the n8n user
  * folder, n8n's log, the imported JSON and the mails for a look).
  */
-import { rmSync } from 'node:fs';
-
+import { closeRun } from '../run-folder';
 import { stopN8n } from './support/processes';
 
 export default async function globalTeardown(): Promise<void> {
@@ -13,11 +12,6 @@ export default async function globalTeardown(): Promise<void> {
 	globalThis.__KOMOJU_E2E__ = undefined;
 	const started = Date.now();
 	if (handles.n8n) await stopN8n(handles.n8n);
-	for (const close of handles.closers.reverse()) await close().catch(() => undefined);
+	await closeRun(handles, 'e2e');
 	process.stdout.write(`[e2e] teardown took ${(Date.now() - started) / 1000} s\n`);
-	if (process.env.KOMOJU_E2E_KEEP === '1') {
-		process.stdout.write(`[e2e] kept ${handles.runDir}\n`);
-	} else {
-		rmSync(handles.runDir, { recursive: true, force: true });
-	}
 }

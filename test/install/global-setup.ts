@@ -8,48 +8,35 @@
  *      `<version>-previous.0` (tag previous) and `<version>` (latest).
  * The test files start the proxy and n8n themselves.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startSandbox } from '../../sandbox/server';
 import { runScript, tail } from '../e2e/support/n8n';
 import { CARDS, SandboxClient, SECRET_KEY } from '../e2e/support/sandbox-client';
-import { REPO_ROOT, STATE_ENV } from '../e2e/support/state';
+import { STATE_ENV } from '../e2e/support/state';
+import { makeRunDir, timed, type RunHandles } from '../run-folder';
 import { versionEnv } from '../compat/versions';
 import { N8N_VERSION } from './support/n8n';
 import { buildTarballs } from './support/package';
 import { packument, publish, startRegistry } from './support/registry';
 import type { InstallState } from './state';
 
-export interface InstallHandles {
-	runDir: string;
-	closers: Array<() => Promise<void>>;
-}
-
 declare global {
 	// eslint-disable-next-line no-var
-	var __KOMOJU_INSTALL__: InstallHandles | undefined;
+	var __KOMOJU_INSTALL__: RunHandles | undefined;
 }
 
 const log = (line: string) => process.stdout.write(`[install] ${line}\n`);
 
 export default async function globalSetup(): Promise<void> {
-	mkdirSync(join(REPO_ROOT, '.e2e'), { recursive: true });
-	const runDir = mkdtempSync(join(REPO_ROOT, '.e2e', 'install-'));
-	const handles: InstallHandles = { runDir, closers: [] };
+	const runDir = makeRunDir('install-');
+	const handles: RunHandles = { runDir, closers: [] };
 	globalThis.__KOMOJU_INSTALL__ = handles;
 	const timings: Record<string, number> = {};
-	const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-		const started = Date.now();
-		try {
-			return await work();
-		} finally {
-			timings[name] = Math.round((Date.now() - started) / 100) / 10;
-		}
-	};
 	log(`run folder ${runDir}`);
 	try {
-		await timed('tools.sh', async () => {
+		await timed(timings, 'tools.sh', async () => {
 			const result = await runScript('tools.sh', [], versionEnv(N8N_VERSION));
 			if (result.code !== 0) throw new Error(`scripts/n8n/tools.sh (n8n ${N8N_VERSION.n8n}) failed (exit ${result.code}):\n${tail(result.stdout + result.stderr, 30)}`);
 		});
@@ -60,10 +47,10 @@ export default async function globalSetup(): Promise<void> {
 		const customerId = await client.createCustomer(CARDS.regular, 'install@example.com');
 		await client.clearRequests();
 
-		const registry = await timed('verdaccio', () => startRegistry(runDir));
+		const registry = await timed(timings, 'verdaccio', () => startRegistry(runDir));
 		handles.closers.push(registry.stop);
-		const tarballs = await timed('pack', () => buildTarballs(join(runDir, 'tarballs')));
-		await timed('publish', async () => {
+		const tarballs = await timed(timings, 'pack', () => buildTarballs(join(runDir, 'tarballs')));
+		await timed(timings, 'publish', async () => {
 			await publish(registry, tarballs.previous, 'previous');
 			await publish(registry, tarballs.current, 'latest');
 		});
