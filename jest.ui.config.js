@@ -3,21 +3,14 @@
  * (= `npm run build && jest -c jest.ui.config.js`). The real n8n 2.40.7 of the e2e run
  * (test/e2e/global-setup.ts: the packed package, the sandbox, `n8n start`), driven by headless
  * Debian chromium through playwright-core (test/ui/support/editor.ts).
- * @type {import('jest').Config}
  */
-module.exports = {
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test/ui'],
-	testMatch: ['**/*.ui.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
-	},
-	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-	setupFilesAfterEnv: ['<rootDir>/test/contract/guard.ts'],
-	reporters: ['default', '<rootDir>/test/contract/reporter.js'],
-	maxWorkers: 1,
+const { realProcessSuite } = require('./test/jest-suite');
+
+module.exports = realProcessSuite({
+	folder: 'ui',
+	suffix: 'ui',
+	setupFolder: 'e2e',
 	// Each test opens the editor afresh; the first page load after n8n start compiles nothing but is the slowest.
 	testTimeout: 120000,
 	slowTestThreshold: 60,
-};
+});

@@ -4,22 +4,14 @@
  * REST calls, n8n's registry.npmjs.org served by the local registry through a proxy), and with
  * npm into ~/.n8n/nodes as the README says; plus the n8n scanner's lint legs. The sandbox's
  * contract check judges every request, as in the e2e.
- * @type {import('jest').Config}
  */
-module.exports = {
-	rootDir: '../..',
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test/install'],
-	testMatch: ['**/*.install.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
-	},
-	globalSetup: '<rootDir>/test/install/global-setup.ts',
-	globalTeardown: '<rootDir>/test/install/global-teardown.ts',
-	setupFilesAfterEnv: ['<rootDir>/test/contract/guard.ts'],
-	reporters: ['default', '<rootDir>/test/contract/reporter.js'],
-	maxWorkers: 1,
+const { realProcessSuite } = require('../jest-suite');
+
+module.exports = realProcessSuite({
+	folder: 'install',
+	suffix: 'install',
+	setupFolder: 'install',
 	// Every wait is a bounded poll of something observable (npm, n8n, the sandbox); none decides on timing.
 	testTimeout: 180000,
 	slowTestThreshold: 120,
-};
+});
