@@ -13,18 +13,30 @@ import { testNode } from './node.fixture';
 
 const resource: Resource = { displayName: 'Payment', komojuObject: 'payment', defaultOperation: 'create', operations: {} };
 
-function stubContext(items: number, { continueOnFail = false, options = {} as IDataObject | ((itemIndex: number) => IDataObject) } = {}) {
+/**
+ * `options` as a function of the item stands for an Options collection holding an expression
+ * (stored as a string starting with "="), so the router must read it per item; an object is
+ * stored as it is. `optionReads` counts the router's reads of the whole collection.
+ */
+function stubContext(
+	items: number,
+	{ continueOnFail = false, options = {} as IDataObject | ((itemIndex: number) => IDataObject), optionReads = [] as number[] } = {},
+) {
 	const customData = new Map<string, string>();
+	const storedOptions = typeof options === 'function' ? { timeout: '={{ $json.timeout }}' } : options;
 	return {
 		getInputData: () => Array.from({ length: items }, (_, index) => ({ json: { index } })),
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			const itemOptions = typeof options === 'function' ? options(itemIndex) : options;
-			if (name === 'options') return itemOptions;
+			const itemOptions = typeof options === 'function' ? options(itemIndex) : structuredClone(options);
+			if (name === 'options') {
+				optionReads.push(itemIndex);
+				return itemOptions;
+			}
 			if (name === 'options.concurrency') return itemOptions.concurrency ?? fallback;
 			return fallback;
 		},
 		continueOnFail: () => continueOnFail,
-		getNode: () => testNode,
+		getNode: () => ({ ...testNode, parameters: { options: storedOptions } }),
 		getInstanceId: () => 'instance',
 		getWorkflow: () => ({ id: 'workflow' }),
 		customData: { get: (key: string) => customData.get(key), set: (key: string, value: string) => customData.set(key, value) },
@@ -54,9 +66,12 @@ function controlledOperation({ withKeys = false } = {}) {
 			}
 		},
 	};
-	/** Resolves once `count` items have started (each start is a separate turn of the loop). */
+	/**
+	 * Resolves once `count` items have started. The router starts one item per timer turn, so
+	 * this waits on timers too (up to ~5 s, a bound, not a timing check).
+	 */
 	const whenStarted = async (count: number) => {
-		for (let turn = 0; started.length < count && turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
+		for (let turn = 0; started.length < count && turn < 5000; turn++) await new Promise((resolve) => setTimeout(resolve, 1));
 		expect(started.length).toBeGreaterThanOrEqual(count);
 	};
 	return { operation, started, settle, whenStarted, mostInFlight: () => mostInFlight };
@@ -215,6 +230,35 @@ describe('the router', () => {
 		expect(first.idempotencyKey).toMatch(/^n8n-[0-9a-f]{64}$/);
 		expect(second.settings).toEqual({ itemIndex: 1, maxRetries: 3, timeoutMs: 5000 });
 		expect(second.idempotencyKey).toBe('order-7');
+	});
+
+	it('reads Options without an expression once for all items, and hands every item the same frozen copy', async () => {
+		const { operation, settle, started, whenStarted } = controlledOperation({ withKeys: true });
+		const optionReads: number[] = [];
+		const run = runOperation.call(stubContext(4, { options: { concurrency: 4, timeout: 5000 }, optionReads }), operation, resource);
+		await whenStarted(4);
+		for (const itemIndex of [0, 1, 2, 3]) settle.get(itemIndex)!.resolve(payment(`pay_${itemIndex}`));
+		await run;
+		expect(optionReads).toEqual([0]);
+		expect(started.map((item) => item.settings)).toEqual([0, 1, 2, 3].map((itemIndex) => ({ itemIndex, maxRetries: 3, timeoutMs: 5000 })));
+		expect(new Set(started.map((item) => item.idempotencyKey)).size).toBe(4);
+		expect(Object.isFrozen(started[3].options)).toBe(true);
+		expect(() => {
+			'use strict';
+			started[3].options.timeout = 1;
+		}).toThrow(TypeError);
+	});
+
+	it('reads Options holding an expression for each item', async () => {
+		const { operation, settle, started, whenStarted } = controlledOperation();
+		const optionReads: number[] = [];
+		const options = (itemIndex: number) => ({ concurrency: 3, timeout: 1000 * (itemIndex + 2) });
+		const run = runOperation.call(stubContext(3, { options, optionReads }), operation, resource);
+		await whenStarted(3);
+		for (const itemIndex of [0, 1, 2]) settle.get(itemIndex)!.resolve(payment(`pay_${itemIndex}`));
+		await run;
+		expect(optionReads.filter((itemIndex) => itemIndex > 0).sort()).toEqual([1, 2]);
+		expect(started.map((item) => item.settings.timeoutMs)).toEqual([2000, 3000, 4000]);
 	});
 
 	it('refuses an item repeating an earlier item’s Idempotency Key before sending it, and a bad option for its item only', async () => {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { idempotencyRoot, itemIdempotencyKey, itemsRepeatingAKey } from '../helpers/idempotency';
 import type { ExecutionScope } from '../helpers/interfaces';
+import { deepFreeze, holdsExpression } from '../helpers/parameters';
 import { explicitIdempotencyKey } from '../helpers/validation';
 import { repeatedIdempotencyKeyError } from '../transport/errors';
 import type { ItemContext, Operation } from './operation';
@@ -38,21 +39,26 @@ function executionScope(context: IExecuteFunctions): ExecutionScope {
 type OptionsRead = { options: IDataObject } | { error: unknown };
 
 /**
- * Reads each item's Options once. When the operation sends idempotency keys, all items' options
- * are read before any item is sent, so that an item repeating an earlier item's explicit key is
- * refused before KOMOJU could answer it with the other item's result.
+ * Reads each item's Options once, or once for all items when they hold no expression. When the
+ * operation sends idempotency keys, all items' options are read before any item is sent, so that
+ * an item repeating an earlier item's explicit key is refused before KOMOJU could answer it with
+ * the other item's result.
  */
 export function prepareItemContexts(context: IExecuteFunctions, operation: Operation, itemCount: number): ItemContexts {
 	const node = context.getNode();
 	const scope = executionScope(context);
 	const withKeys = sendsIdempotencyKeys(operation);
-	const read = (itemIndex: number): OptionsRead => {
+	const readFor = (itemIndex: number): OptionsRead => {
 		try {
 			return { options: readOptions(context, itemIndex) };
 		} catch (error) {
 			return { error };
 		}
 	};
+	// Options without an expression are the same for every item: read once, shared, frozen.
+	const sharedRead = holdsExpression(node.parameters.options) ? undefined : readFor(0);
+	if (sharedRead && 'options' in sharedRead) deepFreeze(sharedRead.options);
+	const read = (itemIndex: number): OptionsRead => sharedRead ?? readFor(itemIndex);
 	const readAhead: Array<OptionsRead | undefined> = withKeys ? Array.from({ length: itemCount }, (_, index) => read(index)) : [];
 	const repeats = itemsRepeatingAKey(
 		readAhead.map((entry) => {

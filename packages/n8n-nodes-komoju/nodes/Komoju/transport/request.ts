@@ -183,7 +183,8 @@ async function sendOnce(
 	itemIndex: number,
 	credential: ConnectionSettings['credential'],
 ): Promise<Attempt> {
-	const node = context.getNode();
+	// n8n copies the node on every getNode(): only a failure needs it.
+	const node = () => context.getNode();
 	// A copy per request: n8n may merge a pre-authentication token into the data it is given.
 	const credentialsDecrypted: ICredentialsDecrypted | undefined = credential && { ...credential, type: 'komojuApi', data: { ...credential.data } };
 	let response: FullResponse;
@@ -200,7 +201,7 @@ async function sendOnce(
 		const reason = String((error as Error)?.message ?? '');
 		return {
 			failure: { networkCode },
-			toError: (attempts) => komojuConnectionError(node, networkCode, reason, attempts, itemIndex),
+			toError: (attempts) => komojuConnectionError(node(), networkCode, reason, attempts, itemIndex),
 		};
 	}
 
@@ -212,7 +213,7 @@ async function sendOnce(
 	if (statusCode >= 200 && statusCode < 300) return { status: statusCode, body, headers };
 	if (statusCode >= 300 && statusCode < 400) {
 		const location = headerValue(headers, 'location');
-		return { failure: { status: statusCode }, toError: () => redirectError(node, statusCode, location, options.url, itemIndex) };
+		return { failure: { status: statusCode }, toError: () => redirectError(node(), statusCode, location, options.url, itemIndex) };
 	}
 	return {
 		failure: {
@@ -220,7 +221,7 @@ async function sendOnce(
 			retryAfter: headerValue(headers, 'retry-after'),
 			komojuCode: parseKomojuError(body).code,
 		},
-		toError: () => komojuApiError(node, statusCode, body, itemIndex),
+		toError: () => komojuApiError(node(), statusCode, body, itemIndex),
 	};
 }
 
