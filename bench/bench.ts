@@ -58,7 +58,7 @@ async function runBenchmark(): Promise<void> {
 	const ids = await createTokensDirectly(sandbox.url, ITEMS);
 	log(`bench: sandbox ${sandbox.url}, ${ids.length} secure tokens created directly`);
 
-	const workflows = benchWorkflows(sandbox.url);
+	const workflows = benchWorkflows(sandbox.url, ids[0]);
 	const packageDir = options.packageDir || buildPackage();
 	const { runDir, userFolder } = await prepareUserFolder(benchCredentials(sandbox.url, SECRET_KEY), workflows, packageDir);
 	const publishIds = workflows.map((w) => w.id);

@@ -70,7 +70,7 @@ export async function runCompare(o: BenchOptions): Promise<void> {
 
 	const sandbox = await startSandbox({ latencyMs: 0 });
 	const ids = await createTokensDirectly(sandbox.url, o.items);
-	const workflows = benchWorkflows(sandbox.url);
+	const workflows = benchWorkflows(sandbox.url, ids[0]);
 	const builds: Build[] = [];
 	const raw = new Map<string, number[]>();
 	let idleCpuMs = 0;

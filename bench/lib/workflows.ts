@@ -66,6 +66,8 @@ const httpRequest = (sandboxUrl: string, method: 'GET' | 'POST', path: string, j
 	);
 
 const getParameters = { resource: 'secureToken', operation: 'get', secureTokenId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
+/** A diagnostic: every item gets the same token by a fixed ID, so no n8n expression is evaluated per item. */
+const fixedIdParameters = (id: string) => ({ ...getParameters, secureTokenId: { __rl: true, mode: 'id', value: id } });
 
 /** Secure Token Create with the regular success card (SKIPPED at once); return_url names the item and the run. */
 const createParameters = {
@@ -92,16 +94,18 @@ export const CONCURRENCIES = [1, 5, 10, 20, 50];
 export const WF = {
 	get: (concurrency: number) => `benchGetC${concurrency}`,
 	getDefaults: 'benchGetDefaults',
+	getFixedId: 'benchGetFixedId',
 	getHttp: 'benchGetHttp',
 	createKomoju: 'benchCreateKomoju',
 	createHttp: 'benchCreateHttp',
 	createHttpRetry: 'benchCreateHttpRetry',
 };
 
-export function benchWorkflows(sandboxUrl: string): WorkflowJson[] {
+export function benchWorkflows(sandboxUrl: string, fixedTokenId: string): WorkflowJson[] {
 	return [
 		...CONCURRENCIES.map((c) => pipeline(WF.get(c), komoju(getParameters, { concurrency: c }))),
 		pipeline(WF.getDefaults, komoju(getParameters)),
+		pipeline(WF.getFixedId, komoju(fixedIdParameters(fixedTokenId))),
 		pipeline(WF.getHttp, httpRequest(sandboxUrl, 'GET', '/secure_tokens/{{ $json.id }}')),
 		pipeline(WF.createKomoju, komoju(createParameters)),
 		pipeline(WF.createHttp, httpRequest(sandboxUrl, 'POST', '/secure_tokens', createJsonBody)),
@@ -122,6 +126,8 @@ export const S3_ROWS: Record<string, { workflowId: string; label: string; concur
 	defaults: { workflowId: WF.getDefaults, label: 'KOMOJU Get (defaults: concurrency 5)', concurrency: 5 },
 	c20: { workflowId: WF.get(20), label: 'KOMOJU Get, concurrency 20', concurrency: 20 },
 	http: { workflowId: WF.getHttp, label: 'HTTP Request 4.2 (defaults)' },
+	// Not run by default: what the rows cost without n8n's expression engine (one ID for all items).
+	'fixed-id': { workflowId: WF.getFixedId, label: 'KOMOJU Get (defaults), a fixed ID: no expression per item', concurrency: 5 },
 };
 
 /** The rows named on the command line, in that order, each with its name. */
