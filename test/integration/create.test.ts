@@ -78,11 +78,11 @@ describe('Secure Token → Create with card details', () => {
 		expect(new Set(posts.map((request) => request.idempotencyKey)).size).toBe(3);
 	});
 
-	it('lets the Idempotency Key option replace the derived key', async () => {
-		await runKomoju(sandbox, cardCreate({ options: { idempotencyKey: '=order-{{ $json.order }}' } }), {
-			items: [{ order: 7 }],
+	it('lets the Idempotency Key option replace the derived key, read for each item when it is an expression', async () => {
+		await runKomoju(sandbox, cardCreate({ options: { idempotencyKey: '=order-{{ $json.order }}', concurrency: 1 } }), {
+			items: [{ order: 7 }, { order: 8 }, { order: 9 }],
 		});
-		expect(apiRequests(sandbox, 'POST', '/api/v1/secure_tokens')[0].idempotencyKey).toBe('order-7');
+		expect(apiRequests(sandbox, 'POST', '/api/v1/secure_tokens').map((request) => request.idempotencyKey)).toEqual(['order-7', 'order-8', 'order-9']);
 	});
 
 	it('omits the API version header when the credential leaves it empty', async () => {
