@@ -167,7 +167,7 @@ export async function runCompare(o: BenchOptions): Promise<void> {
 	});
 	log(`\n${markdown}`);
 	if (o.out !== '-') {
-		writeSection(o.out, 'bench-compare', markdown);
+		writeSection(o.out, `bench-compare-${o.scenarios.join('')}`, markdown);
 		log(`bench: written to ${o.out}`);
 	}
 }
