@@ -13,14 +13,14 @@ async function startTimes(gate: RateLimitGate, count: number, origin: number, ad
 }
 
 /**
- * Starts `count` requests 10 ms apart, the first `answered` of them answered, the one after those
+ * Starts `count` requests `gapMs` apart, the first `answered` of them answered, the one after those
  * rejected with a 429 (Retry-After `retryAfterMs`); the rest stay in flight.
  */
-async function startThenReject(gate: RateLimitGate, count: number, answered: number, retryAfterMs = 1000): Promise<void> {
+async function startThenReject(gate: RateLimitGate, count: number, answered: number, retryAfterMs = 1000, gapMs = 10): Promise<void> {
 	const starts = [];
 	for (let index = 0; index < count; index++) {
 		starts.push(await gate.passThrough());
-		await jest.advanceTimersByTimeAsync(10);
+		await jest.advanceTimersByTimeAsync(gapMs);
 	}
 	starts.slice(0, answered).forEach((startedAt) => gate.answered(startedAt));
 	gate.closeFor(retryAfterMs, starts[answered]);
@@ -201,13 +201,7 @@ describe('RateLimitGate', () => {
 		}
 		// …then, at 6 s, a 429 when only 2 had been answered in the second before it (random, not a limit):
 		await jest.advanceTimersByTimeAsync(5500);
-		const slow = [];
-		for (let index = 0; index < 3; index++) {
-			slow.push(await gate.passThrough());
-			await jest.advanceTimersByTimeAsync(100);
-		}
-		slow.slice(0, 2).forEach((startedAt) => gate.answered(startedAt));
-		gate.closeFor(0, slow[2]);
+		await startThenReject(gate, 3, 2, 0, 100);
 		// The pace is 97.5 % of 9 (the 10 counted, less the one a second's edges can add), not of 2.
 		expectGapsNear(await startTimes(gate, 4, origin, 1000), spacingBelow(9));
 	});
